@@ -100,9 +100,9 @@ def _schema_outcome(contract: TableContract, df: pd.DataFrame) -> CheckOutcome:
         contract.schema.validate(df, lazy=True)
     except pandera.errors.SchemaErrors as exc:
         cases = exc.failure_cases
-        summary = "; ".join(
-            sorted({f"{c}: {chk}" for c, chk in zip(cases["column"], cases["check"], strict=True)})
-        )
+        # A missing column has no `column` in pandera's report: its name is the failure case.
+        labels = cases["column"].where(cases["column"].notna(), cases["failure_case"]).astype(str)
+        summary = "; ".join(sorted({f"{c}: {chk}" for c, chk in zip(labels, cases["check"], strict=True)}))
         return CheckOutcome(CHECK_SCHEMA, False, summary[:2000], len(cases), cases.astype(str))
     return CheckOutcome(CHECK_SCHEMA, True, f"{len(df)} rows match {contract.table}'s schema")
 

@@ -51,6 +51,15 @@ def _frames_by_key(obj: Any, keys: list[str | None], asset: str) -> dict[str | N
     raise TypeError(f"{asset}: expected a DataFrame or a dict of DataFrames, got {type(obj).__name__}")
 
 
+def _step_name(context: dg.OutputContext | dg.InputContext) -> str:
+    """The consuming/producing op's name: pairs a step's loads with its outputs."""
+    try:
+        return context.op_def.name
+    except dg.DagsterInvariantViolationError:
+        # Contexts built outside a run (tests, scripts) may carry no op.
+        return context.asset_key.to_user_string()
+
+
 def _lake_input_records(context: dg.OutputContext) -> list[InputRecord]:
     value = (context.output_metadata or {}).get(LAKE_INPUTS_METADATA_KEY)
     data = getattr(value, "data", value)
@@ -79,7 +88,7 @@ class LakeIOManager(dg.ConfigurableIOManager):
         lake = self.lake()
         keys = _partition_keys(context)
         frames = _frames_by_key(obj, keys, str(table))
-        inputs = self._loaded.pop(context.op_def.name, []) + _lake_input_records(context)
+        inputs = self._loaded.pop(_step_name(context), []) + _lake_input_records(context)
         started = utcnow()
         run_dirs: list[str] = []
         rows = 0
@@ -112,7 +121,7 @@ class LakeIOManager(dg.ConfigurableIOManager):
         lake = self.lake()
         keys = _partition_keys(context)
         frames: dict[str | None, pd.DataFrame] = {}
-        records = self._loaded.setdefault(context.op_def.name, [])
+        records = self._loaded.setdefault(_step_name(context), [])
         for key in keys:
             location = PartitionLocation.from_key(key)
             run_dir: Path = current_run_dir(lake, table, location)
