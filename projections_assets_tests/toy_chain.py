@@ -16,6 +16,7 @@ from projections_assets.defs.checks import contract_check_specs, contract_output
 from projections_assets.defs.partitions import SLATE_PARTITIONS
 from projections_assets.defs.publish import build_slate_publish_asset
 from projections_assets.defs.resources import LakeReader, lake_inputs_metadata
+from projections_assets.platform.io_manager import LakeIOManager
 from projections_assets.platform.lake import PartitionLocation, TableRef
 
 TOY_EVENTS = register(
@@ -124,3 +125,11 @@ def toy_totals(context: dg.AssetExecutionContext, lake_reader: LakeReader):
 toy_published = build_slate_publish_asset([TOY_EVENTS.table, TOY_TOTALS.table])
 
 TOY_ASSETS = [toy_events, toy_totals, toy_published]
+
+TOY_JOB = dg.define_asset_job("toy_slate", selection=[a.key for a in TOY_ASSETS])
+
+toy_defs = dg.Definitions(
+    assets=TOY_ASSETS,
+    jobs=[TOY_JOB],
+    resources={"io_manager": LakeIOManager(), "lake_reader": LakeReader()},
+)

@@ -38,9 +38,9 @@ def build_slate_publish_asset(members: Sequence[TableRef], group_name: str = "pu
                 lake,
                 list(members),
                 PartitionLocation.from_key(key),
-                context.run_id,
+                context.run.run_id,
                 SLATE_PUBLICATION,
-                orchestrator_run_id=context.run_id,
+                orchestrator_run_id=context.run.run_id,
             )
             (moved if outcome.moved else refused).append(key)
             if not outcome.moved:

@@ -1,0 +1,19 @@
+# The two commands of the README, and the helpers they use.
+.PHONY: setup services test ui lint
+
+setup:
+	./scripts/setup.sh
+
+services:
+	./scripts/services.sh
+
+# Install everything and run the whole test suite (what CI runs).
+test: setup services
+	.venv/bin/pytest
+
+# The Dagster UI on the embedded instance, bound to loopback.
+ui: setup
+	DAGSTER_HOME=$(CURDIR)/.dagster_home .venv/bin/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000
+
+lint: setup
+	.venv/bin/ruff check projections_assets projections_assets_tests bench

@@ -1,0 +1,60 @@
+"""`projections league ...`: generate the simulated league and its oracle as parquet."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+
+def _progress(start: float):
+    def say(message: str) -> None:
+        print(f"[league {time.monotonic() - start:6.1f}s] {message}", file=sys.stderr, flush=True)
+
+    return say
+
+
+def _generate(args: argparse.Namespace) -> int:
+    from .generate import generate_league, write_league
+
+    say = _progress(time.monotonic())
+    league = generate_league(args.seed, seasons=args.seasons, progress=say)
+    paths = write_league(league, Path(args.out))
+    for p in paths:
+        say(f"wrote {p} ({len(league.tables[p.stem])} rows)")
+    return 0
+
+
+def _oracle(args: argparse.Namespace) -> int:
+    from .generate import generate_league
+    from .oracle import oracle_table
+
+    say = _progress(time.monotonic())
+    league = generate_league(args.seed, seasons=args.seasons, progress=say, with_contests=False)
+    table = oracle_table(league, sims=args.sims, progress=say)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / "oracle.parquet"
+    table.to_parquet(path, index=False)
+    say(f"wrote {path} ({len(table)} rows)")
+    return 0
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add `league generate` and `league oracle` to the `projections` command."""
+    league = subparsers.add_parser("league", help="the simulated NBA (generator and oracle)")
+    sub = league.add_subparsers(dest="league_command", metavar="LEAGUE_COMMAND", required=True)
+
+    gen = sub.add_parser("generate", help="simulate seasons and write the league's tables as parquet")
+    gen.add_argument("--seed", type=int, required=True)
+    gen.add_argument("--seasons", type=int, default=3, help="regular seasons ending with 2025-26 (default 3)")
+    gen.add_argument("--out", required=True, help="output directory")
+    gen.set_defaults(func=_generate)
+
+    ora = sub.add_parser("oracle", help="write the oracle's per player-game, per as-of projections")
+    ora.add_argument("--seed", type=int, required=True)
+    ora.add_argument("--seasons", type=int, default=3)
+    ora.add_argument("--sims", type=int, default=None, help="Monte-Carlo draws per knowledge state")
+    ora.add_argument("--out", required=True, help="output directory (writes oracle.parquet)")
+    ora.set_defaults(func=_oracle)
