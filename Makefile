@@ -9,6 +9,7 @@ services:
 
 # Install everything and run the whole test suite (what CI runs).
 test: setup services
+	.venv/bin/ruff check projections_assets projections_assets_tests bench
 	.venv/bin/pytest
 
 # The Dagster UI on the embedded instance, bound to loopback.

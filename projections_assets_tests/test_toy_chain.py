@@ -8,7 +8,6 @@ from pathlib import Path
 
 import dagster as dg
 import pandas as pd
-import pytest
 
 from projections_assets.contracts import CHECK_ANTI_LEAK, CHECK_SCHEMA
 from projections_assets.platform.lake import Lake, PartitionLocation
@@ -32,7 +31,10 @@ def _resources(lake: Lake):
     from projections_assets.defs.resources import LakeReader
     from projections_assets.platform.io_manager import LakeIOManager
 
-    return {"io_manager": LakeIOManager(lake_root=str(lake.root)), "lake_reader": LakeReader(lake_root=str(lake.root))}
+    return {
+        "io_manager": LakeIOManager(lake_root=str(lake.root)),
+        "lake_reader": LakeReader(lake_root=str(lake.root)),
+    }
 
 
 def _run_chain_and_assert(instance: dg.DagsterInstance, lake: Lake) -> None:
@@ -57,13 +59,8 @@ def _run_chain_and_assert(instance: dg.DagsterInstance, lake: Lake) -> None:
     slate = read_pointer(slate_pointer_path(lake, "2025-12-07"))
     assert slate.partition_key == KEY and slate.run_id == result.run_id
 
-    checks = {
-        (e.asset_check_key.name, e.passed)
-        for e in result.get_asset_check_evaluations()
-    }
-    assert checks == {
-        (name, True) for name in set(TOY_EVENTS.check_names()) | set(TOY_TOTALS.check_names())
-    }
+    checks = {(e.asset_check_key.name, e.passed) for e in result.get_asset_check_evaluations()}
+    assert checks == {(name, True) for name in set(TOY_EVENTS.check_names()) | set(TOY_TOTALS.check_names())}
     records = instance.fetch_materializations(dg.AssetKey(TOY_TOTALS.table.key_path), limit=5).records
     assert records and records[0].partition_key == KEY
 
@@ -124,7 +121,9 @@ def test_contract_violation_fails_check_and_run_and_keeps_pointer(tmp_path):
 
 def test_single_run_backfill_writes_every_partition(tmp_path):
     lake = Lake(tmp_path / "lake")
-    job = dg.Definitions(assets=TOY_ASSETS, jobs=[TOY_JOB], resources=_resources(lake)).resolve_job_def("toy_slate")
+    job = dg.Definitions(assets=TOY_ASSETS, jobs=[TOY_JOB], resources=_resources(lake)).resolve_job_def(
+        "toy_slate"
+    )
     result = job.execute_in_process(
         instance=dg.DagsterInstance.ephemeral(),
         tags={

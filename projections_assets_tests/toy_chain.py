@@ -88,7 +88,9 @@ def toy_events_frame(key: str, leak: bool = False, negative_value: bool = False)
 def toy_events(context: dg.AssetExecutionContext, config: ToyConfig):
     """Toy bronze events: three rows per partition, stamped up to run_as_of_ts."""
     frames = {k: toy_events_frame(k, config.leak, config.negative_value) for k in context.partition_keys}
-    yield from contract_outputs(context, TOY_EVENTS, frames if len(frames) > 1 else next(iter(frames.values())))
+    yield from contract_outputs(
+        context, TOY_EVENTS, frames if len(frames) > 1 else next(iter(frames.values()))
+    )
 
 
 @dg.asset(
@@ -114,7 +116,9 @@ def toy_totals(context: dg.AssetExecutionContext, lake_reader: LakeReader):
                 "game_date": [str(location.game_date)],
                 "events_so_far": [len(events)],
                 "value_so_far": [int(events["value"].sum()) if len(events) else 0],
-                "partition_events": [int(events["event_id"].str.contains(key.split("|")[1].replace(":", "")).sum())],
+                "partition_events": [
+                    int(events["event_id"].str.contains(key.split("|")[1].replace(":", "")).sum())
+                ],
                 "available_at": pd.to_datetime([location.run_as_of_ts], utc=True).as_unit("us"),
             }
         )

@@ -30,12 +30,16 @@ def _asset_key(contract: TableContract) -> dg.AssetKey:
 
 def contract_check_specs(contract: TableContract) -> list[dg.AssetCheckSpec]:
     return [
-        dg.AssetCheckSpec(name, asset=_asset_key(contract), blocking=True, description=_CHECK_DESCRIPTIONS[name])
+        dg.AssetCheckSpec(
+            name, asset=_asset_key(contract), blocking=True, description=_CHECK_DESCRIPTIONS[name]
+        )
         for name in contract.check_names()
     ]
 
 
-def _combine(name: str, contract: TableContract, by_key: dict[str | None, CheckOutcome]) -> dg.AssetCheckResult:
+def _combine(
+    name: str, contract: TableContract, by_key: dict[str | None, CheckOutcome]
+) -> dg.AssetCheckResult:
     failed = {k: o for k, o in by_key.items() if not o.passed}
     metadata: dict[str, object] = {"partitions_evaluated": len(by_key)}
     if failed:
@@ -80,7 +84,9 @@ def contract_outputs(
 ) -> Iterator[dg.AssetCheckResult | dg.Output]:
     """Yield the contract's check results, then the output for the IO manager."""
     if isinstance(output, pd.DataFrame):
-        keys = context.partition_keys if context.has_partition_key_range or context.has_partition_key else [None]
+        keys = (
+            context.partition_keys if context.has_partition_key_range or context.has_partition_key else [None]
+        )
         if len(keys) != 1:
             raise TypeError(f"{contract.table}: a multi-partition run must return a dict of DataFrames")
         frames: Mapping[str | None, pd.DataFrame] = {keys[0]: output}

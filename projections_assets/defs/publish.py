@@ -11,7 +11,9 @@ from projections_assets.platform.lake import PartitionLocation, TableRef
 from projections_assets.platform.publish import publish_slate
 
 
-def build_slate_publish_asset(members: Sequence[TableRef], group_name: str = "published") -> dg.AssetsDefinition:
+def build_slate_publish_asset(
+    members: Sequence[TableRef], group_name: str = "published"
+) -> dg.AssetsDefinition:
     """An asset that publishes the slate made of `members` for its partition.
 
     It depends on each member (and so runs only after their blocking checks
@@ -44,7 +46,9 @@ def build_slate_publish_asset(members: Sequence[TableRef], group_name: str = "pu
             )
             (moved if outcome.moved else refused).append(key)
             if not outcome.moved:
-                context.log.warning(f"slate pointer kept at {outcome.current.partition_key}: {outcome.reason}")
+                context.log.warning(
+                    f"slate pointer kept at {outcome.current.partition_key}: {outcome.reason}"
+                )
         return dg.MaterializeResult(
             metadata={
                 "pointer_moved": dg.MetadataValue.json(moved),

@@ -4,7 +4,6 @@ from collections.abc import Sequence
 from datetime import date, datetime
 
 import dagster as dg
-import pandas as pd
 from pydantic import Field
 
 from projections_assets.platform.io_manager import LAKE_INPUTS_METADATA_KEY, LakeIOManager
@@ -46,8 +45,9 @@ class LakeReader(dg.ConfigurableResource):
 
 def lake_inputs_metadata(*reads: HistoryRead) -> dict[str, dg.MetadataValue]:
     """Output metadata that carries lake-reader lineage into the partition's manifest."""
-    return {LAKE_INPUTS_METADATA_KEY: dg.MetadataValue.json([r.record.model_dump(mode="json") for r in reads])}
-
+    return {
+        LAKE_INPUTS_METADATA_KEY: dg.MetadataValue.json([r.record.model_dump(mode="json") for r in reads])
+    }
 
 
 def default_resources() -> dict[str, dg.ConfigurableResource | dg.ConfigurableIOManager]:

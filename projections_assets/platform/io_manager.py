@@ -43,7 +43,9 @@ def _frames_by_key(obj: Any, keys: list[str | None], asset: str) -> dict[str | N
         missing = [k for k in keys if k not in obj]
         extra = [k for k in obj if k not in keys]
         if missing or extra:
-            raise KeyError(f"{asset}: output partitions differ from the run's (missing {missing}, extra {extra})")
+            raise KeyError(
+                f"{asset}: output partitions differ from the run's (missing {missing}, extra {extra})"
+            )
         for key, frame in obj.items():
             if not isinstance(frame, pd.DataFrame):
                 raise TypeError(f"{asset} partition {key}: expected a DataFrame, got {type(frame).__name__}")
@@ -109,7 +111,9 @@ class LakeIOManager(dg.ConfigurableIOManager):
             rows += result.manifest.outputs[0].row_count
         context.add_output_metadata(
             {
-                "lake_path": dg.MetadataValue.path(run_dirs[0] if len(run_dirs) == 1 else lake.relative(lake.table_dir(table))),
+                "lake_path": dg.MetadataValue.path(
+                    run_dirs[0] if len(run_dirs) == 1 else lake.relative(lake.table_dir(table))
+                ),
                 "run_dirs": dg.MetadataValue.json(run_dirs),
                 "dagster/row_count": rows,
                 "partitions_written": len(run_dirs),

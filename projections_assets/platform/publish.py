@@ -88,7 +88,9 @@ def _phase(name: str, table: TableRef, partition: PartitionLocation) -> None:
     logger.debug("publish phase %s %s %s", name, table, partition.key, extra={"publish_phase": name})
 
 
-def _output_record(lake: Lake, table: TableRef, final_data: Path, df: pd.DataFrame, size: int) -> OutputRecord:
+def _output_record(
+    lake: Lake, table: TableRef, final_data: Path, df: pd.DataFrame, size: int
+) -> OutputRecord:
     nulls = {str(c): int(n) for c, n in df.isna().sum().items() if n}
     return OutputRecord(
         name=str(table),
@@ -166,7 +168,9 @@ def publish_partition(
             run_id=run_id,
         ),
         status="failed" if error else "success",
-        timing=Timing(started_at=started, finished_at=finished, duration_s=(finished - started).total_seconds()),
+        timing=Timing(
+            started_at=started, finished_at=finished, duration_s=(finished - started).total_seconds()
+        ),
         inputs=inputs or [],
         outputs=[output] if output else [],
         checks=[
@@ -262,11 +266,24 @@ def publish_slate(
         )
     frame = pd.DataFrame(rows).astype({"row_count": "int64"})
     inputs = [
-        InputRecord(name=r["table"], path=r["path"], partition=r["partition_key"], run_id=r["run_id"], row_count=r["row_count"])
+        InputRecord(
+            name=r["table"],
+            path=r["path"],
+            partition=r["partition_key"],
+            run_id=r["run_id"],
+            row_count=r["row_count"],
+        )
         for r in rows
     ]
     result = publish_partition(
-        lake, contract.table, partition, run_id, frame, contract, inputs=inputs, orchestrator_run_id=orchestrator_run_id
+        lake,
+        contract.table,
+        partition,
+        run_id,
+        frame,
+        contract,
+        inputs=inputs,
+        orchestrator_run_id=orchestrator_run_id,
     )
     _phase("pointer", contract.table, partition)
     outcome = publish_pointer(

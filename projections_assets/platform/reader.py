@@ -32,7 +32,9 @@ class HistoryRead:
     record: InputRecord
 
 
-def _date_dirs(table_dir: os.PathLike[str], start: date | None, end: date | None) -> Iterator[os.DirEntry[str]]:
+def _date_dirs(
+    table_dir: os.PathLike[str], start: date | None, end: date | None
+) -> Iterator[os.DirEntry[str]]:
     try:
         entries = sorted(os.scandir(table_dir), key=lambda e: e.name)
     except FileNotFoundError:
@@ -46,7 +48,9 @@ def _date_dirs(table_dir: os.PathLike[str], start: date | None, end: date | None
         yield entry
 
 
-def current_runs(lake: Lake, table: TableRef, start: date | None = None, end: date | None = None) -> list[PointerEntry]:
+def current_runs(
+    lake: Lake, table: TableRef, start: date | None = None, end: date | None = None
+) -> list[PointerEntry]:
     """Pointer targets of every published partition with game_date in [start, end]."""
     found: list[PointerEntry] = []
     for day_dir in _date_dirs(lake.table_dir(table), start, end):
@@ -90,7 +94,8 @@ def read_history(
     record = InputRecord(
         name=str(table),
         path=lake.relative(lake.table_dir(table)) if lake.table_dir(table).exists() else str(table),
-        partition=f"{start or '*'}..{end or '*'}" + (f" as of {pd.Timestamp(as_of).isoformat()}" if as_of else ""),
+        partition=f"{start or '*'}..{end or '*'}"
+        + (f" as of {pd.Timestamp(as_of).isoformat()}" if as_of else ""),
         row_count=len(frame),
         file_count=len(files),
     )

@@ -53,7 +53,9 @@ class _PhaseRecorder(logging.Handler):
             time.sleep(self.rng.uniform(0, 0.004))
 
 
-def _write_some(lake_root: str, tag: str, keys: list[str], writes, rng: random.Random, limit: int | None) -> None:
+def _write_some(
+    lake_root: str, tag: str, keys: list[str], writes, rng: random.Random, limit: int | None
+) -> None:
     io_manager = LakeIOManager(lake_root=lake_root)
     lake = Lake(lake_root)
     i = 0
@@ -68,7 +70,9 @@ def _write_some(lake_root: str, tag: str, keys: list[str], writes, rng: random.R
         )
         io_manager.handle_output(context, toy_events_frame(key))
         if i % 2 == 0:
-            publish_slate(lake, [TOY_EVENTS.table], PartitionLocation.from_key(key), f"{run_id}-pub", SLATE_PUBLICATION)
+            publish_slate(
+                lake, [TOY_EVENTS.table], PartitionLocation.from_key(key), f"{run_id}-pub", SLATE_PUBLICATION
+            )
         writes.value += 1
         i += 1
 
@@ -112,13 +116,17 @@ def _assert_lake_consistent(lake: Lake, verified: dict[Path, int]) -> None:
         run_dir = lake.resolve(entry.path)
         manifest = ManifestV1.read(run_dir / MANIFEST_FILE)
         assert manifest.status == "success", pointer
-        assert pq.read_metadata(run_dir / DATA_FILE).num_rows == manifest.outputs[0].row_count == entry.row_count
+        assert (
+            pq.read_metadata(run_dir / DATA_FILE).num_rows == manifest.outputs[0].row_count == entry.row_count
+        )
 
 
 def _spawn(lake: Lake, tag: str, seed: int, limit: int | None = None):
     phase = _ctx.Value("i", -1, lock=False)
     writes = _ctx.Value("i", 0, lock=False)
-    proc = _ctx.Process(target=_writer, args=(str(lake.root), tag, KEYS, phase, writes, seed, limit), daemon=True)
+    proc = _ctx.Process(
+        target=_writer, args=(str(lake.root), tag, KEYS, phase, writes, seed, limit), daemon=True
+    )
     proc.start()
     return proc, phase, writes
 

@@ -36,7 +36,9 @@ def _files(root):
 
 def test_publish_writes_run_dir_manifest_and_pointer(lake):
     frame = toy_events_frame(KEY)
-    result = publish_partition(lake, TOY_EVENTS.table, LOC, "run-a", frame, TOY_EVENTS, orchestrator_run_id="run-a")
+    result = publish_partition(
+        lake, TOY_EVENTS.table, LOC, "run-a", frame, TOY_EVENTS, orchestrator_run_id="run-a"
+    )
 
     base = "bronze/toy_events/game_date=2025-12-07/slot=1730"
     assert [f for f in _files(lake.root) if not f.startswith("_staging")] == [
@@ -144,7 +146,9 @@ def test_run_ids_are_validated_before_touching_a_path(lake, run_id):
 
 
 def _entry(run_id: str, order_key: str) -> PointerEntry:
-    return PointerEntry(run_id=run_id, path=f"x/run={run_id}", order_key=order_key, published_at=datetime.now(UTC))
+    return PointerEntry(
+        run_id=run_id, path=f"x/run={run_id}", order_key=order_key, published_at=datetime.now(UTC)
+    )
 
 
 def test_forward_only_pointer_refuses_older_targets(tmp_path):
@@ -177,7 +181,9 @@ def test_publish_slate_records_members_and_moves_forward_only(lake):
 
     _, moved = publish_slate(lake, [TOY_EVENTS.table, TOY_TOTALS.table], later, "pub-late", SLATE_PUBLICATION)
     assert moved.moved
-    result, kept = publish_slate(lake, [TOY_EVENTS.table, TOY_TOTALS.table], earlier, "pub-early", SLATE_PUBLICATION)
+    result, kept = publish_slate(
+        lake, [TOY_EVENTS.table, TOY_TOTALS.table], earlier, "pub-early", SLATE_PUBLICATION
+    )
     assert not kept.moved  # a backfill of an earlier slot never takes the slate backwards
     members = pq.read_table(result.run_dir / "data.parquet").to_pandas()
     assert members["run_id"].tolist() == ["early", "early"]

@@ -46,13 +46,22 @@ def populated(tmp_path_factory):
             loc = PartitionLocation.from_key(key)
             for attempt in range(int(rng.integers(1, 4))):
                 frame = _random_events(rng, key, f"a{attempt}")
-                publish_partition(lake, TOY_EVENTS.table, loc, f"{day:%Y%m%d}{slot[:2]}{slot[3:]}-{attempt}", frame, TOY_EVENTS)
+                publish_partition(
+                    lake,
+                    TOY_EVENTS.table,
+                    loc,
+                    f"{day:%Y%m%d}{slot[:2]}{slot[3:]}-{attempt}",
+                    frame,
+                    TOY_EVENTS,
+                )
                 current[key] = frame
             if rng.random() < 0.3:  # a failed rerun must stay invisible
                 with pytest.raises(ContractViolation):
                     bad = _random_events(rng, key, "bad")
                     bad.loc[0, "available_at"] = pd.Timestamp(loc.run_as_of_ts) + pd.Timedelta(hours=1)
-                    publish_partition(lake, TOY_EVENTS.table, loc, f"{day:%Y%m%d}{slot[:2]}{slot[3:]}-bad", bad, TOY_EVENTS)
+                    publish_partition(
+                        lake, TOY_EVENTS.table, loc, f"{day:%Y%m%d}{slot[:2]}{slot[3:]}-bad", bad, TOY_EVENTS
+                    )
     # Debris of a killed writer must not be visible either.
     staging = lake.new_staging_dir("killed")
     _random_events(rng, f"{DATES[0]}|08:00", "staged").to_parquet(staging / "data.parquet")
