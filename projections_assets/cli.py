@@ -17,6 +17,7 @@ _COMMAND_MODULES = (
     "projections_assets.platform.cli",
     "projections_assets.league.cli",
     "projections_assets.parsers.cli",
+    "projections_assets.bench_cli",
 )
 
 
