@@ -8,6 +8,8 @@ import pytest
 from projections_assets.platform.lake import Lake
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
+# The real source payloads (never edited), beside the repository as in CI.
+REAL_FIXTURES = REPO_ROOT.parent / "shared" / "fixtures" / "real"
 PG_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 
 

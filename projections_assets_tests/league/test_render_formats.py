@@ -13,7 +13,6 @@ import json
 import random
 from collections import defaultdict
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -77,8 +76,9 @@ from projections_assets.parsers.lineups import parse_lineups
 from projections_assets.parsers.odds import parse_odds, parse_odds_events
 from projections_assets.parsers.roster import parse_commonteamroster, parse_playerindex
 from projections_assets.parsers.schedule import parse_schedule
+from projections_assets_tests.conftest import REAL_FIXTURES
 
-REAL = Path(__file__).resolve().parents[3] / "shared" / "fixtures" / "real"
+REAL = REAL_FIXTURES
 SEEDS = (1, 2, 3)
 
 # ----------------------------------------------------------------------------- structure

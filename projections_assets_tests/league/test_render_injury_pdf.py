@@ -16,8 +16,9 @@ import pytest
 
 from projections_assets.league.render import injury_pdf as render
 from projections_assets.parsers import injury_pdf as parser
+from projections_assets_tests.conftest import REAL_FIXTURES
 
-REAL = Path(__file__).resolve().parents[3] / "shared" / "fixtures" / "real" / "injury_pdf"
+REAL = REAL_FIXTURES / "injury_pdf"
 # Quarter-hour era, two game dates, NOT YET SUBMITTED rows, and a row split by a page break.
 REAL_2026 = "Injury-Report_2026-02-08_03_30PM"
 REAL_2025 = "Injury-Report_2025-01-10_05PM"

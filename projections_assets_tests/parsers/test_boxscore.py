@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
@@ -15,15 +14,9 @@ from projections_assets.parsers.boxscore import (
     parse_boxscore,
 )
 from projections_assets.parsers.errors import ParseError
+from projections_assets_tests.conftest import REAL_FIXTURES
 
-SAMPLE = (
-    Path(__file__).resolve().parents[3]
-    / "shared"
-    / "fixtures"
-    / "real"
-    / "cdn_nba"
-    / "boxscore_0042200123.json"
-)
+SAMPLE = REAL_FIXTURES / "cdn_nba" / "boxscore_0042200123.json"
 
 
 def test_real_boxscore() -> None:

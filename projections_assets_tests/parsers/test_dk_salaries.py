@@ -2,22 +2,14 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pandas as pd
 import pytest
 
 from projections_assets.parsers.dk_salaries import DK_SALARY_COLUMNS, parse_dk_salaries
 from projections_assets.parsers.errors import ParseError
+from projections_assets_tests.conftest import REAL_FIXTURES
 
-SAMPLE = (
-    Path(__file__).resolve().parents[3]
-    / "shared"
-    / "fixtures"
-    / "real"
-    / "dk"
-    / "DKSalaries_NBA_2023-01-18_classic.csv"
-)
+SAMPLE = REAL_FIXTURES / "dk" / "DKSalaries_NBA_2023-01-18_classic.csv"
 
 
 def test_real_salaries() -> None:

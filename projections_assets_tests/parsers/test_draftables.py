@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from projections_assets.parsers.draftables import DRAFTABLE_COLUMNS, classic_slots, parse_draftables
 from projections_assets.parsers.errors import ParseError
+from projections_assets_tests.conftest import REAL_FIXTURES
 
-SAMPLE = (
-    Path(__file__).resolve().parents[3] / "shared" / "fixtures" / "real" / "dk" / "draftables_raw_139174.json"
-)
+SAMPLE = REAL_FIXTURES / "dk" / "draftables_raw_139174.json"
 
 
 def test_real_draftables() -> None:

@@ -30,8 +30,9 @@ from projections_assets.parsers.injury_pdf import (
     report_filename,
     report_time_from_filename,
 )
+from projections_assets_tests.conftest import REAL_FIXTURES
 
-REAL = Path(__file__).resolve().parents[3] / "shared" / "fixtures" / "real" / "injury_pdf"
+REAL = REAL_FIXTURES / "injury_pdf"
 REAL_REPORTS = (
     "Injury-Report_2021-10-19_12AM",  # older layout, header on every page
     "Injury-Report_2025-01-10_05PM",  # hourly era, 8 pages

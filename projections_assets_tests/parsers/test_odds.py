@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from projections_assets.parsers.errors import ParseError
 from projections_assets.parsers.odds import ODDS_COLUMNS, parse_odds, parse_odds_events
+from projections_assets_tests.conftest import REAL_FIXTURES
 
-REAL = Path(__file__).resolve().parents[3] / "shared" / "fixtures" / "real" / "odds"
+REAL = REAL_FIXTURES / "odds"
 EVENT_ODDS = REAL / "oddsapi_v4_hist_event_odds_spreads_20240125.json"
 EVENTS = REAL / "oddsapi_v4_hist_events_20250309.json"
 

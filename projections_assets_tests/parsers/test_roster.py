@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from datetime import date
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -16,8 +15,9 @@ from projections_assets.parsers.roster import (
     parse_commonteamroster,
     parse_playerindex,
 )
+from projections_assets_tests.conftest import REAL_FIXTURES
 
-REAL = Path(__file__).resolve().parents[3] / "shared" / "fixtures" / "real" / "stats_nba"
+REAL = REAL_FIXTURES / "stats_nba"
 ROSTER = REAL / "commonteamroster_CLE_2025-26.json"
 INDEX = REAL / "playerindex_2025-26.json"
 

@@ -5,15 +5,15 @@ from __future__ import annotations
 import gzip
 import json
 from datetime import date
-from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from projections_assets.parsers.errors import ParseError
 from projections_assets.parsers.schedule import SCHEDULE_COLUMNS, parse_schedule
+from projections_assets_tests.conftest import REAL_FIXTURES
 
-REAL = Path(__file__).resolve().parents[3] / "shared" / "fixtures" / "real" / "cdn_nba"
+REAL = REAL_FIXTURES / "cdn_nba"
 FULL = REAL / "scheduleLeagueV2_2024-25_full.json.gz"
 TRIMMED = REAL / "scheduleLeagueV2_2025-26_trimmed.json"
 
