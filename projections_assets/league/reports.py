@@ -12,9 +12,12 @@ from datetime import date, datetime, timedelta
 
 import pandas as pd
 
+from projections_assets.parsers.injury_pdf import QUARTER_HOUR_NAMING_FROM, report_filename
+
 from .schedule import ET
 
-QUARTER_HOUR_ERA_START = date(2025, 12, 22)
+# The switch from hourly to quarter-hour reports, shared with the parser's naming rule.
+QUARTER_HOUR_ERA_START = QUARTER_HOUR_NAMING_FROM
 REPORT_COLUMNS = [
     "report_ts",
     "game_date",
@@ -46,13 +49,11 @@ def report_times(first: date, last: date) -> list[pd.Timestamp]:
 
 
 def report_file_name(report_ts: pd.Timestamp) -> str:
-    """`Injury-Report_2025-01-10_05PM.pdf` (hourly era) or `..._06_30PM.pdf` (quarter-hour era)."""
-    t = report_ts.tz_convert(ET)
-    hour12 = t.strftime("%I")
-    ampm = t.strftime("%p")
-    if t.date() < QUARTER_HOUR_ERA_START:
-        return f"Injury-Report_{t:%Y-%m-%d}_{hour12}{ampm}.pdf"
-    return f"Injury-Report_{t:%Y-%m-%d}_{hour12}_{t:%M}{ampm}.pdf"
+    """`Injury-Report_2025-01-10_05PM.pdf` (hourly era) or `..._06_30PM.pdf` (quarter-hour era).
+
+    One naming rule for the whole project: the parser's (it also maps names back to times).
+    """
+    return report_filename(pd.Timestamp(report_ts).to_pydatetime())
 
 
 class InjuryReports:
