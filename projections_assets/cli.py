@@ -16,6 +16,7 @@ from collections.abc import Sequence
 _COMMAND_MODULES = (
     "projections_assets.platform.cli",
     "projections_assets.league.cli",
+    "projections_assets.league.feed",
     "projections_assets.parsers.cli",
     "projections_assets.bench_cli",
 )

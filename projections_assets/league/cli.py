@@ -41,6 +41,26 @@ def _oracle(args: argparse.Namespace) -> int:
     return 0
 
 
+def _render(args: argparse.Namespace) -> int:
+    from .generate import generate_league
+    from .payloads import LeaguePayloads, NotPublished, UnknownPayload
+
+    say = _progress(time.monotonic())
+    league = generate_league(args.seed, seasons=args.seasons, progress=say)
+    try:
+        payload = LeaguePayloads(league.tables).render(args.kind, args.at, args.id)
+    except (NotPublished, UnknownPayload) as exc:
+        print(f"league render: {exc}", file=sys.stderr)
+        return 1
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(payload.body)
+    say(
+        f"wrote {out} ({len(payload.body)} bytes, {payload.file_name}, published {payload.published_at.isoformat()})"
+    )
+    return 0
+
+
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add `league generate` and `league oracle` to the `projections` command."""
     league = subparsers.add_parser("league", help="the simulated NBA (generator and oracle)")
@@ -58,3 +78,22 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     ora.add_argument("--sims", type=int, default=None, help="Monte-Carlo draws per knowledge state")
     ora.add_argument("--out", required=True, help="output directory (writes oracle.parquet)")
     ora.set_defaults(func=_oracle)
+
+    ren = sub.add_parser("render", help="render one payload as it stood at an instant")
+    ren.add_argument("--seed", type=int, required=True)
+    ren.add_argument("--seasons", type=int, default=3)
+    # Not `choices=`: listing the kinds would import the renderers on every `projections --help`.
+    ren.add_argument(
+        "--kind",
+        required=True,
+        help="injury_pdf, schedule, boxscore, roster, playerindex, lineups, odds, odds_historical, "
+        "lobby, draftables, dk_salaries, contest_standings",
+    )
+    ren.add_argument("--at", required=True, help="as-of instant (ISO; naive means UTC)")
+    ren.add_argument(
+        "--id",
+        default=None,
+        help="game id, team id, draft group id, YYYY-MM-DD (lineups) or injury report file name, by kind",
+    )
+    ren.add_argument("--out", required=True, help="output file")
+    ren.set_defaults(func=_render)
