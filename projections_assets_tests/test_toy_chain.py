@@ -9,8 +9,11 @@ from pathlib import Path
 import dagster as dg
 import pandas as pd
 
-from projections_assets.contracts import CHECK_ANTI_LEAK, CHECK_SCHEMA
-from projections_assets.platform.lake import Lake, PartitionLocation
+from projections_assets.contracts import CHECK_ANTI_LEAK, CHECK_SCHEMA, register
+from projections_assets.contracts.base import TableContract
+from projections_assets.defs.checks import contract_outputs
+from projections_assets.defs.partitions import SLATE_PARTITIONS
+from projections_assets.platform.lake import Lake, PartitionLocation, TableRef
 from projections_assets.platform.manifests import ManifestV1
 from projections_assets.platform.pointers import pointer_history, read_pointer
 from projections_assets.platform.publish import load_partition, slate_pointer_path
@@ -174,3 +177,43 @@ def test_cli_materialize_partition_range(tmp_path):
         assert len(load_partition(lake, TOY_EVENTS.table, loc)) == 3
     assert read_pointer(slate_pointer_path(lake, "2025-12-07")).partition_key == "2025-12-07|18:00"
     assert toy_defs is not None
+
+
+TOY_COPY = register(
+    TableContract(
+        table=TableRef("silver", "toy_copy"),
+        schema=TOY_EVENTS.schema,
+        keys=TOY_EVENTS.keys,
+        description="The toy events, loaded through the IO manager (same partition).",
+    )
+)
+
+
+@dg.asset(
+    key=TOY_COPY.table.key_path,
+    partitions_def=SLATE_PARTITIONS,
+    ins={"events": dg.AssetIn(TOY_EVENTS.table.key_path)},
+)
+def toy_copy(context: dg.AssetExecutionContext, events: pd.DataFrame):
+    """The same partition of toy events, read through the IO manager.
+
+    Declares no checks: the IO manager still enforces the contract before promoting.
+    """
+    yield from contract_outputs(context, TOY_COPY, events)
+
+
+def test_io_manager_inputs_are_recorded_in_the_manifest(tmp_path):
+    lake = Lake(tmp_path / "lake")
+    result = dg.materialize(
+        [TOY_ASSETS[0], toy_copy],
+        partition_key=KEY,
+        resources=_resources(lake),
+        instance=dg.DagsterInstance.ephemeral(),
+    )
+    assert result.success
+    loc = PartitionLocation.from_key(KEY)
+    manifest = ManifestV1.read(lake.run_dir(TOY_COPY.table, loc, result.run_id) / "manifest.json")
+    (record,) = manifest.inputs
+    assert record.name == "bronze.toy_events" and record.partition == KEY and record.row_count == 3
+    assert record.run_id == result.run_id
+    assert record.path == f"bronze/toy_events/game_date=2025-12-07/slot=1730/run={result.run_id}/data.parquet"

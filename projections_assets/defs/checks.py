@@ -92,5 +92,10 @@ def contract_outputs(
         frames: Mapping[str | None, pd.DataFrame] = {keys[0]: output}
     else:
         frames = output
-    yield from contract_check_results(contract, frames)
+    # Only the checks selected for this run may be reported (the UI can deselect
+    # them); the IO manager enforces the whole contract either way.
+    selected = context.selected_asset_check_keys
+    for result in contract_check_results(contract, frames):
+        if dg.AssetCheckKey(result.asset_key, result.check_name) in selected:
+            yield result
     yield dg.Output(output, metadata=dict(metadata or {}))
