@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import tomllib
 from dataclasses import dataclass
 from datetime import date, time
@@ -20,8 +21,6 @@ def resolve_lake_root(configured: str | None) -> Path:
     Called when a resource is used, never at import, so a deployment can point
     every process at one volume with a single environment variable.
     """
-    import os
-
     return Path(configured or os.environ.get(LAKE_ROOT_ENV) or DEFAULT_LAKE_ROOT)
 
 

@@ -1,4 +1,6 @@
+import os
 import subprocess
+import sys
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -35,3 +37,15 @@ def postgres_url() -> Iterator[str]:
         yield f"postgresql://postgres@127.0.0.1:5432/{name}"
     finally:
         _psql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+def run_dagster_cli(args: list[str], dagster_home: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    """Run the venv's `dagster` command from the repository root with its own DAGSTER_HOME."""
+    return subprocess.run(
+        [str(Path(sys.executable).with_name("dagster")), *args],
+        cwd=REPO_ROOT,
+        env={**os.environ, "DAGSTER_HOME": str(dagster_home), **env},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )

@@ -1,9 +1,6 @@
 """The platform end to end on a toy chain: bronze -> silver -> published slate, on SQLite and PostgreSQL."""
 
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import dagster as dg
@@ -17,7 +14,7 @@ from projections_assets.platform.lake import Lake, PartitionLocation, TableRef
 from projections_assets.platform.manifests import ManifestV1
 from projections_assets.platform.pointers import pointer_history, read_pointer
 from projections_assets.platform.publish import load_partition, slate_pointer_path
-from projections_assets_tests.conftest import REPO_ROOT
+from projections_assets_tests.conftest import REPO_ROOT, run_dagster_cli
 from projections_assets_tests.toy_chain import TOY_ASSETS, TOY_EVENTS, TOY_JOB, TOY_TOTALS, toy_defs
 
 KEY = "2025-12-07|17:30"
@@ -149,10 +146,8 @@ def test_cli_materialize_partition_range(tmp_path):
     home = tmp_path / "home"
     home.mkdir()
     shutil.copy(REPO_ROOT / "dagster.yaml", home / "dagster.yaml")
-    env = {**os.environ, "DAGSTER_HOME": str(home), "PROJECTIONS_LAKE_ROOT": str(tmp_path / "lake")}
-    proc = subprocess.run(
+    proc = run_dagster_cli(
         [
-            str(Path(sys.executable).with_name("dagster")),
             "asset",
             "materialize",
             "-m",
@@ -164,11 +159,8 @@ def test_cli_materialize_partition_range(tmp_path):
             "--partition-range",
             "2025-12-07|17:30...2025-12-07|18:00",
         ],
-        cwd=REPO_ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
+        home,
+        PROJECTIONS_LAKE_ROOT=str(tmp_path / "lake"),
     )
     assert proc.returncode == 0, proc.stderr[-3000:]
     lake = Lake(tmp_path / "lake")

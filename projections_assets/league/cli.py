@@ -62,7 +62,7 @@ def _render(args: argparse.Namespace) -> int:
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    """Add `league generate` and `league oracle` to the `projections` command."""
+    """Add `league generate`, `league oracle` and `league render` to the `projections` command."""
     league = subparsers.add_parser("league", help="the simulated NBA (generator and oracle)")
     sub = league.add_subparsers(dest="league_command", metavar="LEAGUE_COMMAND", required=True)
 

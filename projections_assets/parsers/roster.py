@@ -19,6 +19,7 @@ undrafted), `on_roster` (bool), `from_year`, `to_year` (str).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
@@ -140,17 +141,25 @@ def _roster_row(row: dict[str, Any], source: str, where: str) -> dict[str, Any]:
     }
 
 
-def parse_commonteamroster(data: bytes | str, source: str) -> pd.DataFrame:
-    """commonteamroster bytes -> one row per player (see module docstring); an empty roster is an error."""
-    payload = load_json(data, source)
+def _parse_result_set(
+    data: bytes | str,
+    source: str,
+    name: str,
+    parse_row: Callable[[Any, str, str], dict[str, Any]],
+    columns: dict[str, str],
+) -> pd.DataFrame:
+    """One stats.nba.com result set -> a frame, one row per rowSet entry; an empty set is an error."""
     rows = need_nonempty(
-        result_set(payload, "CommonTeamRoster", source), source, "resultSets.CommonTeamRoster", "players"
+        result_set(load_json(data, source), name, source), source, f"resultSets.{name}", "players"
     )
     return build_frame(
-        [_roster_row(r, source, f"resultSets.CommonTeamRoster.rowSet[{i}]") for i, r in enumerate(rows)],
-        ROSTER_COLUMNS,
-        source,
+        [parse_row(r, source, f"resultSets.{name}.rowSet[{i}]") for i, r in enumerate(rows)], columns, source
     )
+
+
+def parse_commonteamroster(data: bytes | str, source: str) -> pd.DataFrame:
+    """commonteamroster bytes -> one row per player (see module docstring); an empty roster is an error."""
+    return _parse_result_set(data, source, "CommonTeamRoster", _roster_row, ROSTER_COLUMNS)
 
 
 def _index_row(row: dict[str, Any], source: str, where: str) -> dict[str, Any]:
@@ -188,12 +197,4 @@ def _index_row(row: dict[str, Any], source: str, where: str) -> dict[str, Any]:
 
 def parse_playerindex(data: bytes | str, source: str) -> pd.DataFrame:
     """playerindex bytes -> one row per player (see module docstring); an empty index is an error."""
-    payload = load_json(data, source)
-    rows = need_nonempty(
-        result_set(payload, "PlayerIndex", source), source, "resultSets.PlayerIndex", "players"
-    )
-    return build_frame(
-        [_index_row(r, source, f"resultSets.PlayerIndex.rowSet[{i}]") for i, r in enumerate(rows)],
-        PLAYERINDEX_COLUMNS,
-        source,
-    )
+    return _parse_result_set(data, source, "PlayerIndex", _index_row, PLAYERINDEX_COLUMNS)
