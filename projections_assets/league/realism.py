@@ -14,6 +14,33 @@ import pandas as pd
 from .generate import League, generate_league
 
 
+def absent_minutes_taken_up(box: pd.DataFrame, trailing_games: int = 10) -> float:
+    """Share of a newly absent player's minutes that his available teammates take up.
+
+    Measured as the real figure is (LEAGUE_REALISM.md, ~0.8): over team-games
+    where at least one player who played the team's previous game is now
+    absent and nobody returns from absence, the teammates available in both
+    games gain, against their own trailing mean (DNPs count as 0), this share
+    of the absent players' trailing means. It is below 1 although team
+    minutes are fixed, because trailing means of teammates already include
+    earlier absences and rotation noise.
+    """
+    b = box.sort_values(["person_id", "game_date", "game_id"]).copy()
+    b["m"] = b["minutes"].where(b["available"])
+    grp = b.groupby(["person_id", "team_id"])
+    b["trail"] = grp["m"].transform(lambda x: x.shift(1).rolling(trailing_games, min_periods=3).mean())
+    prev_available = grp["available"].shift(1)
+    was_available = prev_available.eq(True)
+    newly_absent = ~b["available"] & was_available & grp["minutes"].shift(1).gt(0) & b["trail"].notna()
+    stayed = b["available"] & was_available & b["trail"].notna()
+    b["vacated"] = b["trail"].where(newly_absent, 0.0)
+    b["returned"] = b["available"] & prev_available.eq(False)
+    b["gain"] = (b["minutes"] - b["trail"]).where(stayed, 0.0)
+    team = b.groupby(["game_id", "team_id"])[["vacated", "returned", "gain"]].sum()
+    events = team[(team["vacated"] > 0) & (team["returned"] == 0)]
+    return float(events["gain"].sum() / events["vacated"].sum())
+
+
 def realism_figures(league: League, oracle_games: int = 0) -> dict[str, float]:
     """Minutes, rates, DraftKings and predictability figures of a generated league."""
     box, games = league["box_scores"], league["games"]
@@ -49,6 +76,7 @@ def realism_figures(league: League, oracle_games: int = 0) -> dict[str, float]:
         "mae_season_mean": (rows["minutes"] - rows["season_mean"]).abs().mean(),
         "mae_last_game": (rows["minutes"] - rows["last1"]).abs().mean(),
         "starter_minutes_p50": box.loc[box["starter"], "minutes"].median(),
+        "absent_minutes_taken_up": absent_minutes_taken_up(box),
     }
     if oracle_games:
         from .oracle import oracle_table

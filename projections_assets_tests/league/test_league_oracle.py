@@ -44,13 +44,19 @@ def test_oracle_is_calibrated(table: pd.DataFrame) -> None:
     assert abs(final["exp_dk_pts"].sum() / final["actual_dk_pts"].sum() - 1) < 0.05
 
 
-def test_out_raises_teammates_expected_minutes(table: pd.DataFrame) -> None:
+_USAGE = ["exp_fg2a", "exp_fg3a", "exp_fta", "exp_ast", "exp_tov"]
+
+
+def test_out_raises_teammates_expected_minutes_and_usage(table: pd.DataFrame) -> None:
     t = table.sort_values(["game_id", "person_id", "as_of_ts"])
-    t["prev_p"] = t.groupby(["game_id", "person_id"])["p_available"].shift(1)
-    t["prev_min"] = t.groupby(["game_id", "person_id"])["exp_minutes"].shift(1)
+    t["usage_rate"] = t[_USAGE].sum(axis=1) / t["exp_minutes"].clip(lower=1e-9)
+    by_player = t.groupby(["game_id", "person_id"])
+    t["prev_p"] = by_player["p_available"].shift(1)
+    t["prev_min"] = by_player["exp_minutes"].shift(1)
+    t["prev_usage_rate"] = by_player["usage_rate"].shift(1)
     ruled_out = t[(t["prev_p"] >= 0.4) & (t["p_available"] == 0) & (t["prev_min"] >= 12)]
     assert len(ruled_out) >= 5
-    gains = []
+    gains, usage_ratios = [], []
     for r in ruled_out.itertuples(index=False):
         mates = t[
             (t["game_id"] == r.game_id)
@@ -61,7 +67,10 @@ def test_out_raises_teammates_expected_minutes(table: pd.DataFrame) -> None:
             & (t["prev_p"] >= 0.9)
         ]
         gains.append((mates["exp_minutes"] - mates["prev_min"]).sum() / r.prev_min)
+        busy = mates[mates["prev_min"] >= 10]
+        usage_ratios.append((busy["usage_rate"] / busy["prev_usage_rate"]).median())
     assert np.median(gains) > 0.3
+    assert np.median(usage_ratios) > 1.0
 
 
 def test_oracle_at_uses_only_past_knowledge(lg, table: pd.DataFrame) -> None:

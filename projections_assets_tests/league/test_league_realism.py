@@ -7,6 +7,8 @@ import pandas as pd
 import pytest
 from _league_cache import SEEDS, league
 
+from projections_assets.league.realism import absent_minutes_taken_up
+
 
 @pytest.fixture(scope="module", params=SEEDS)
 def box(request: pytest.FixtureRequest) -> pd.DataFrame:
@@ -77,6 +79,25 @@ def test_absent_teammate_raises_minutes(box: pd.DataFrame) -> None:
     avail["delta"] = avail["minutes"] - avail.groupby("person_id")["minutes"].transform("mean")
     gain = avail.loc[avail["n_out"] >= 1, "delta"].mean() - avail.loc[avail["n_out"] == 0, "delta"].mean()
     assert gain > 0.5
+
+
+def test_teammates_take_up_most_of_a_newly_absent_players_minutes(box: pd.DataFrame) -> None:
+    assert 0.6 <= absent_minutes_taken_up(box) <= 0.95  # real NBA: ~0.8
+
+
+def test_absent_teammate_raises_usage(box: pd.DataFrame) -> None:
+    """Players take more shots and make more plays per minute when a high-usage teammate is out."""
+    b = box.copy()
+    b["usage_events"] = b[["fg2a", "fg3a", "fta", "ast", "tov"]].sum(axis=1)
+    starter_out = (~b["available"]) & (b["base_minutes"] >= 28)
+    b["mate_out"] = starter_out.groupby([b["game_id"], b["team_id"]]).transform("sum") - starter_out >= 1
+    pl = b[b["available"] & (b["minutes"] >= 10)]
+    totals = pl.groupby(["person_id", "mate_out"])[["usage_events", "minutes"]].sum().unstack().dropna()
+    own_rate = totals[("usage_events", False)] / totals[("minutes", False)]
+    # Pooled over players: usage with a starter out vs. what each player's own rate predicts.
+    lift = totals[("usage_events", True)].sum() / (own_rate * totals[("minutes", True)]).sum()
+    assert len(totals) >= 50
+    assert lift > 1.01
 
 
 def test_every_listed_player_is_accounted_for(box: pd.DataFrame) -> None:
