@@ -1,11 +1,14 @@
-"""SIGKILL writers at random points and check that the lake stays readable and consistent.
+"""SIGKILL writers at chosen points and check that the lake stays readable and consistent.
 
 Children are forked (so they start instantly with everything imported) and
 write partitions through the IO manager's `handle_output`, moving each
 partition's pointer, and publish slates (a forward-only pointer). A logging
-handler in the child records the publish phase it is in to shared memory and
-sleeps a random few milliseconds there, so kills land in every phase,
-including the short ones; the parent counts where each kill landed.
+handler in the child records the publish phase it is in to shared memory.
+Each kill targets one phase at its n-th occurrence: half the kills hold the
+child at the start of that phase until the parent kills it (so every phase is
+hit a known number of times, whatever the machine's speed), half let it run
+on and kill it a random few milliseconds later (so kills also land inside the
+phase's own work: a half-written parquet, a half-renamed directory).
 """
 
 import logging
@@ -14,6 +17,7 @@ import os
 import random
 import signal
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import dagster as dg
@@ -26,31 +30,49 @@ from projections_assets.defs.partitions import SLATE_PARTITIONS
 from projections_assets.platform.io_manager import LakeIOManager
 from projections_assets.platform.lake import DATA_FILE, MANIFEST_FILE, Lake, PartitionLocation
 from projections_assets.platform.manifests import ManifestV1
-from projections_assets.platform.pointers import read_pointer
+from projections_assets.platform.pointers import pointer_history, read_pointer
 from projections_assets.platform.publish import PHASES, publish_slate
 from projections_assets.platform.reader import read_history
 from projections_assets_tests.toy_chain import TOY_EVENTS, toy_events_frame
 
 KEYS = ["2025-12-07|17:30", "2025-12-07|17:45", "2025-12-08|08:00"]
-MIN_KILLS = 100
-MIN_PER_PHASE = 3
-MAX_KILLS = 600
+KILLS = 120  # 20 per phase: 10 held at its start, 10 let run into it
+HOLD_SECONDS = 120
 STARTED = -2  # the child is running but has not entered a publish phase yet
 
 _ctx = mp.get_context("fork")
 
 
+@dataclass(frozen=True)
+class KillPlan:
+    """Where a child is killed: at the `occurrence`-th start of `phase`, held there or run on."""
+
+    phase: str
+    occurrence: int
+    hold: bool
+
+
 class _PhaseRecorder(logging.Handler):
-    def __init__(self, phase, rng: random.Random) -> None:
+    def __init__(self, phase, reached, plan: KillPlan | None) -> None:
         super().__init__(logging.DEBUG)
         self.phase = phase
-        self.rng = rng
+        self.reached = reached
+        self.plan = plan
+        self.seen = 0
 
     def emit(self, record: logging.LogRecord) -> None:
         name = getattr(record, "publish_phase", None)
-        if name is not None:
-            self.phase.value = PHASES.index(name)
-            time.sleep(self.rng.uniform(0, 0.004))
+        if name is None:
+            return
+        self.phase.value = PHASES.index(name)
+        if self.plan is None or name != self.plan.phase:
+            return
+        self.seen += 1
+        if self.seen == self.plan.occurrence:
+            self.reached.value = 1
+            if self.plan.hold:
+                # Parked at the phase's first instruction until the parent's SIGKILL.
+                time.sleep(HOLD_SECONDS)
 
 
 def _write_some(
@@ -77,10 +99,12 @@ def _write_some(
         i += 1
 
 
-def _writer(lake_root: str, tag: str, keys: list[str], phase, writes, seed: int, limit: int | None) -> None:
+def _writer(
+    lake_root: str, tag: str, keys: list[str], phase, reached, writes, seed: int, limit, plan
+) -> None:
     logger = logging.getLogger("projections_assets.platform.publish")
     logger.setLevel(logging.DEBUG)
-    logger.addHandler(_PhaseRecorder(phase, random.Random(seed)))
+    logger.addHandler(_PhaseRecorder(phase, reached, plan))
     phase.value = STARTED
     _write_some(lake_root, tag, keys, writes, random.Random(seed), limit)
     os._exit(0)
@@ -121,21 +145,20 @@ def _assert_lake_consistent(lake: Lake, verified: dict[Path, int]) -> None:
         )
 
 
-def _spawn(lake: Lake, tag: str, seed: int, limit: int | None = None):
+def _spawn(lake: Lake, tag: str, seed: int, limit: int | None = None, plan: KillPlan | None = None):
     phase = _ctx.Value("i", -1, lock=False)
+    reached = _ctx.Value("i", 0, lock=False)
     writes = _ctx.Value("i", 0, lock=False)
     proc = _ctx.Process(
-        target=_writer, args=(str(lake.root), tag, KEYS, phase, writes, seed, limit), daemon=True
+        target=_writer,
+        args=(str(lake.root), tag, KEYS, phase, reached, writes, seed, limit, plan),
+        daemon=True,
     )
     proc.start()
-    return proc, phase, writes
+    return proc, phase, reached, writes
 
 
-def _kill_after_random_delay(procs, phases, rng: random.Random) -> None:
-    deadline = time.monotonic() + 30
-    while any(p.value == -1 for p in phases) and time.monotonic() < deadline:
-        time.sleep(0.001)
-    time.sleep(rng.uniform(0.0, 0.15))
+def _kill(procs) -> None:
     for proc in procs:
         os.kill(proc.pid, signal.SIGKILL)
     for proc in procs:
@@ -143,21 +166,40 @@ def _kill_after_random_delay(procs, phases, rng: random.Random) -> None:
         assert proc.exitcode == -signal.SIGKILL
 
 
-def test_sigkill_at_random_points_leaves_every_file_and_pointer_valid(lake):
+def _wait_for(flag, what: str) -> None:
+    # A guard against a hung child, not a timing assertion: it is never reached on a working writer.
+    deadline = time.monotonic() + HOLD_SECONDS
+    while not flag() and time.monotonic() < deadline:
+        time.sleep(0.0005)
+    assert flag(), f"child never reached {what}"
+
+
+def _kill_after_random_delay(procs, phases, rng: random.Random) -> None:
+    _wait_for(lambda: all(p.value != -1 for p in phases), "its first write")
+    time.sleep(rng.uniform(0.0, 0.15))
+    _kill(procs)
+
+
+def test_sigkill_in_every_phase_leaves_every_file_and_pointer_valid(lake):
     rng = random.Random(2025)
-    counts = dict.fromkeys(PHASES, 0)
+    held = dict.fromkeys(PHASES, 0)
+    landed = dict.fromkeys(PHASES, 0)
     verified: dict[Path, int] = {}
-    kills = 0
-    while kills < MIN_KILLS or min(counts.values()) < MIN_PER_PHASE:
-        assert kills < MAX_KILLS, f"kills did not reach every phase: {counts}"
-        proc, phase, _ = _spawn(lake, f"k{kills}", seed=kills)
-        _kill_after_random_delay([proc], [phase], rng)
-        if phase.value >= 0:
-            counts[PHASES[phase.value]] += 1
-        kills += 1
+    for kill in range(KILLS):
+        # Early occurrences hit a young lake, later ones a partition with history and a slate pointer.
+        plan = KillPlan(PHASES[kill % len(PHASES)], rng.randint(1, 6), hold=(kill // len(PHASES)) % 2 == 0)
+        proc, phase, reached, _ = _spawn(lake, f"k{kill}", seed=kill, plan=plan)
+        _wait_for(lambda reached=reached: reached.value == 1, f"{plan.phase} #{plan.occurrence}")
+        if not plan.hold:
+            time.sleep(rng.uniform(0.0, 0.01))
+        _kill([proc])
+        if plan.hold:
+            assert PHASES[phase.value] == plan.phase
+            held[plan.phase] += 1
+        landed[PHASES[phase.value]] += 1
         _assert_lake_consistent(lake, verified)
-    print(f"{kills} kills by phase: {counts}")
-    assert kills >= MIN_KILLS and min(counts.values()) >= MIN_PER_PHASE
+    print(f"{KILLS} kills; held at phase start: {held}; landed in: {landed}")
+    assert held == dict.fromkeys(PHASES, KILLS // len(PHASES) // 2)
     assert (lake.root / "_pointers" / "slate").exists()
 
 
@@ -166,17 +208,15 @@ def test_two_writers_of_the_same_partition_at_once(lake):
     verified: dict[Path, int] = {}
     for round_ in range(25):
         pair = [_spawn(lake, f"r{round_}w{w}", seed=100 * round_ + w) for w in (0, 1)]
-        _kill_after_random_delay([p for p, _, _ in pair], [ph for _, ph, _ in pair], rng)
+        _kill_after_random_delay([p for p, *_ in pair], [ph for _, ph, *_ in pair], rng)
         _assert_lake_consistent(lake, verified)
 
     # Left to finish, neither writer loses the other's pointer move.
     finished = [_spawn(lake, f"done{w}", seed=9000 + w, limit=12) for w in (0, 1)]
-    for proc, _, writes in finished:
+    for proc, _, _, writes in finished:
         proc.join(120)
         assert proc.exitcode == 0 and writes.value == 12
     _assert_lake_consistent(lake, verified)
-    from projections_assets.platform.pointers import pointer_history
-
     moves = [
         e.run_id
         for key in KEYS
