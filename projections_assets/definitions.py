@@ -1,13 +1,25 @@
 """The one place the code location's Definitions are assembled."""
 
+import warnings
+
 import dagster as dg
 
-from projections_assets.defs.resources import default_resources
+# backfill_policy and per-partition checks are Dagster beta/preview features we rely on knowingly.
+warnings.filterwarnings("ignore", category=dg.BetaWarning)
+warnings.filterwarnings("ignore", category=dg.PreviewWarning)
 
-# Later layers (bronze, silver, gold, sim, publish, training, evaluation,
-# sensors, schedules) add their definitions here, each from its defs/ module.
+from projections_assets.defs.bronze import BRONZE_ASSETS  # noqa: E402
+from projections_assets.defs.jobs import JOBS  # noqa: E402
+from projections_assets.defs.labels import LABEL_ASSETS  # noqa: E402
+from projections_assets.defs.resources import default_resources  # noqa: E402
+from projections_assets.defs.schedules import SCHEDULES  # noqa: E402
+from projections_assets.defs.sensors import SENSORS  # noqa: E402
+from projections_assets.defs.silver import SILVER_ASSETS  # noqa: E402
+
 defs = dg.Definitions(
-    assets=[],
-    asset_checks=[],
+    assets=[*BRONZE_ASSETS, *SILVER_ASSETS, *LABEL_ASSETS],
+    jobs=JOBS,
+    sensors=SENSORS,
+    schedules=SCHEDULES,
     resources=default_resources(),
 )

@@ -188,6 +188,17 @@ def slot_for(ts: datetime) -> SlatePartition:
     return SlatePartition(day, time(ceiling // 60, ceiling % 60))
 
 
+def slot_window(partition: SlatePartition) -> tuple[datetime, datetime]:
+    """The instants `slot_for` maps to `partition`, as (start, end]: from the previous slot to this one."""
+    slots = slot_times()
+    index = slots.index(partition.slot)
+    if index == 0:
+        previous = SlatePartition(partition.game_date - timedelta(days=1), slots[-1])
+    else:
+        previous = SlatePartition(partition.game_date, slots[index - 1])
+    return previous.run_as_of_ts, partition.run_as_of_ts
+
+
 def partitions_between(start: SlatePartition, end: SlatePartition) -> list[SlatePartition]:
     """Every partition from start to end inclusive, in time order."""
     out: list[SlatePartition] = []

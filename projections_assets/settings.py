@@ -12,6 +12,8 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 CONFIG_DIR = PROJECT_ROOT / "config"
 DEFAULT_LAKE_ROOT = PROJECT_ROOT / ".lake"
+# The simulated league's generated tables (the embedded default source), one directory per seed.
+DEFAULT_LEAGUE_DIR = PROJECT_ROOT / ".league"
 LAKE_ROOT_ENV = "PROJECTIONS_LAKE_ROOT"
 
 

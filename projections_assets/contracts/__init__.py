@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib
+
 from projections_assets.contracts.base import (
     CHECK_ANTI_LEAK,
     CHECK_NON_EMPTY,
@@ -30,7 +32,14 @@ def register(contract: TableContract) -> TableContract:
     return contract
 
 
+# The modules that register the product's contracts (imported on first lookup: they import this one).
+CONTRACT_MODULES = ("published", "sources", "labels", "silver")
+
+
 def get_contract(table: TableRef) -> TableContract:
+    if table not in _REGISTRY:
+        for name in CONTRACT_MODULES:
+            importlib.import_module(f"{__name__}.{name}")
     try:
         return _REGISTRY[table]
     except KeyError:

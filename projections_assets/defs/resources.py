@@ -1,15 +1,21 @@
-"""Resources shared by every asset: the lake IO manager and the lake reader."""
+"""Resources shared by every asset: the lake IO manager, the lake reader and the sources."""
 
-from collections.abc import Sequence
-from datetime import date, datetime
+from collections.abc import Mapping, Sequence
+from datetime import UTC, date, datetime
+from pathlib import Path
 
 import dagster as dg
 from pydantic import Field
 
+from projections_assets.league.feed import FaultRule, Faults
 from projections_assets.platform.io_manager import LAKE_INPUTS_METADATA_KEY, LakeIOManager
 from projections_assets.platform.lake import Lake, TableRef
+from projections_assets.platform.manifests import InputRecord
 from projections_assets.platform.reader import HistoryRead, read_history
-from projections_assets.settings import resolve_lake_root
+from projections_assets.settings import DEFAULT_LEAGUE_DIR, resolve_lake_root
+from projections_assets.sources.clients import HttpSourceClient, SourceClient, SourceHosts
+from projections_assets.sources.http import HostRateLimiter, RetryPolicy, SourceHttpClient
+from projections_assets.sources.simulated import league_client, league_feed
 
 LAKE_IO_MANAGER_KEY = "io_manager"
 
@@ -50,5 +56,95 @@ def lake_inputs_metadata(*reads: HistoryRead) -> dict[str, dg.MetadataValue]:
     }
 
 
+def partition_inputs_metadata(
+    inputs: Mapping[str, Sequence[InputRecord]],
+) -> dict[str, dg.MetadataValue]:
+    """Output metadata carrying each partition's own inputs (reads and source fetches) into its manifest."""
+    return {
+        LAKE_INPUTS_METADATA_KEY: dg.MetadataValue.json(
+            {key: [r.model_dump(mode="json") for r in records] for key, records in inputs.items()}
+        )
+    }
+
+
+SOURCES_KEY = "sources"
+# Before the simulated league's first game and after its last: a clock that has seen everything.
+LEAGUE_END_OF_TIME = "2100-01-01T00:00:00Z"
+
+
+class SourcesResource(dg.ConfigurableResource):
+    """Where source payloads come from; `client()` opens a `SourceClient` (no I/O until a fetch)."""
+
+    max_attempts: int = Field(default=5, description="HTTP attempts per payload before the run fails.")
+    read_timeout_s: float = Field(default=30.0, description="Seconds to wait for a response body.")
+
+    def client(self) -> SourceClient:
+        raise NotImplementedError
+
+    def retry_policy(self) -> RetryPolicy:
+        return RetryPolicy(max_attempts=self.max_attempts)
+
+
+class LeagueSources(SourcesResource):
+    """The simulated league, answered in-process by its feed (the embedded default)."""
+
+    seed: int = Field(default=7, description="Seed of the simulated league (same seed, same league).")
+    league_dir: str | None = Field(
+        default=None,
+        description="Where the league's tables are generated once. Unset: <project>/.league/seed=<seed>.",
+    )
+    clock: str = Field(
+        default=LEAGUE_END_OF_TIME,
+        description=(
+            "The feed's 'now' (ISO instant): payloads published later do not exist yet. "
+            "Backfills ask for each partition's own instant, so the default (everything published) suits them."
+        ),
+    )
+    fail_rate_5xx: float = Field(
+        default=0.0, description="Share of requests the feed answers with a 503 (to rehearse a flaky source)."
+    )
+
+    def league_path(self) -> Path:
+        return Path(self.league_dir) if self.league_dir else DEFAULT_LEAGUE_DIR / f"seed={self.seed}"
+
+    def client(self) -> SourceClient:
+        faults = Faults((FaultRule("5xx", probability=self.fail_rate_5xx),)) if self.fail_rate_5xx else None
+        clock = datetime.fromisoformat(self.clock.replace("Z", "+00:00")).astimezone(UTC)
+        feed = league_feed(self.seed, self.league_path(), clock, faults=faults)
+        return league_client(feed, retry=self.retry_policy(), read_timeout_s=self.read_timeout_s)
+
+
+class HttpSources(SourcesResource):
+    """The real hosts, or one server standing in for all of them (a league feed on loopback)."""
+
+    base_url: str | None = Field(
+        default=None,
+        description=(
+            "One base URL for every host, e.g. http://127.0.0.1:8765 for `projections feed serve`. "
+            "Unset: the real NBA, The Odds API and DraftKings hosts."
+        ),
+    )
+    odds_api_key: str | None = Field(
+        default=None, description="The Odds API key; set it with dg.EnvVar('ODDS_API_KEY'), never inline."
+    )
+    connect_timeout_s: float = Field(default=5.0, description="Seconds to wait for a connection.")
+    min_interval_s: float = Field(
+        default=0.5, description="Least time between two requests to one host (the per-host rate limit)."
+    )
+
+    def client(self) -> SourceClient:
+        hosts = SourceHosts.single(self.base_url) if self.base_url else SourceHosts()
+        http = SourceHttpClient(
+            connect_timeout_s=self.connect_timeout_s,
+            read_timeout_s=self.read_timeout_s,
+            retry=self.retry_policy(),
+            rate_limiter=HostRateLimiter(self.min_interval_s),
+        )
+        # Only the league feed answers every path "as of" an instant; of the real hosts only odds do.
+        return HttpSourceClient(
+            http, hosts, answers_as_of=self.base_url is not None, odds_api_key=self.odds_api_key
+        )
+
+
 def default_resources() -> dict[str, dg.ConfigurableResource | dg.ConfigurableIOManager]:
-    return {LAKE_IO_MANAGER_KEY: LakeIOManager(), "lake_reader": LakeReader()}
+    return {LAKE_IO_MANAGER_KEY: LakeIOManager(), "lake_reader": LakeReader(), SOURCES_KEY: LeagueSources()}

@@ -36,6 +36,7 @@ only) and `zero_games` (a 200 whose payload lists no games).
 from __future__ import annotations
 
 import argparse
+import email.utils
 import fnmatch
 import json
 import random
@@ -217,7 +218,13 @@ class Feed:
         self.faults = faults or Faults()
 
     def handle(self, request: httpx.Request) -> httpx.Response:
-        """Answer one request (an `httpx.MockTransport` handler)."""
+        """Answer one request (an `httpx.MockTransport` handler), stamped with the feed clock's `Date`."""
+        response = self._handle(request)
+        # Clients learn the feed's "now" from `Date`, as they learn a real host's.
+        response.headers["Date"] = email.utils.format_datetime(self.clock.now(), usegmt=True)
+        return response
+
+    def _handle(self, request: httpx.Request) -> httpx.Response:
         path = request.url.path
         route, match = self._route(path)
         if route is None or match is None:
@@ -324,7 +331,8 @@ class _Handler(BaseHTTPRequestHandler):
         length = response.extensions.get("feed_full_length", len(body))
         self.send_response(response.status_code)
         for key, value in response.headers.items():
-            if key.lower() not in ("content-length", "connection"):
+            # `send_response` already sent `Date` (from the feed clock, see `date_time_string`).
+            if key.lower() not in ("content-length", "connection", "date"):
                 self.send_header(key, value)
         self.send_header("Content-Length", str(length))
         if length != len(body):
@@ -335,6 +343,10 @@ class _Handler(BaseHTTPRequestHandler):
             self.wfile.write(body)
         except (BrokenPipeError, ConnectionResetError):
             self.close_connection = True
+
+    def date_time_string(self, timestamp: float | None = None) -> str:
+        # The `Date` header tells clients the feed's clock, not the machine's.
+        return email.utils.format_datetime(self.server.feed.clock.now(), usegmt=True)
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 (the stdlib's name)
         if self.server.verbose:

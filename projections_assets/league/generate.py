@@ -7,6 +7,10 @@ parquet, one file per table, byte-identical for a given seed and parameters.
 
 from __future__ import annotations
 
+import json
+import os
+import shutil
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -154,3 +158,47 @@ def write_league(league: League, out_dir: Path) -> list[Path]:
         df.to_parquet(path, index=False)
         paths.append(path)
     return paths
+
+
+# The marker a complete league directory carries; written last, so a killed writer leaves none.
+COMPLETE_MARKER = "_league.json"
+
+
+def read_league_tables(league_dir: Path) -> dict[str, pd.DataFrame]:
+    """The tables `write_league` wrote to `league_dir` (only a complete directory is read)."""
+    if not (league_dir / COMPLETE_MARKER).exists():
+        raise FileNotFoundError(f"{league_dir} holds no complete league (no {COMPLETE_MARKER})")
+    paths = {name: league_dir / f"{name}.parquet" for name in TABLES}
+    return {name: pd.read_parquet(path) for name, path in paths.items() if path.exists()}
+
+
+def ensure_league(
+    seed: int,
+    league_dir: Path,
+    seasons: int | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> Path:
+    """Generate the league of `seed` into `league_dir` unless a complete one is already there.
+
+    Generation writes to a sibling temporary directory that is renamed into
+    place, so concurrent callers and killed runs never leave a half league.
+    """
+    if (league_dir / COMPLETE_MARKER).exists():
+        return league_dir
+    league = generate_league(seed, seasons=seasons, progress=progress)
+    league_dir.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{league_dir.name}-", dir=league_dir.parent))
+    try:
+        write_league(league, tmp)
+        (tmp / COMPLETE_MARKER).write_text(
+            json.dumps({"seed": seed, "seasons": league.params.seasons, "tables": sorted(league.tables)})
+        )
+        try:
+            os.rename(tmp, league_dir)
+        except OSError:
+            # Another process finished first: its league is the same bytes (same seed).
+            if not (league_dir / COMPLETE_MARKER).exists():
+                raise
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return league_dir

@@ -62,9 +62,12 @@ def _step_name(context: dg.OutputContext | dg.InputContext) -> str:
         return context.asset_key.to_user_string()
 
 
-def _lake_input_records(context: dg.OutputContext) -> list[InputRecord]:
+def _lake_input_records(context: dg.OutputContext, key: str | None) -> list[InputRecord]:
+    """Inputs the asset declared in its output metadata: a list for every partition, or one per key."""
     value = (context.output_metadata or {}).get(LAKE_INPUTS_METADATA_KEY)
     data = getattr(value, "data", value)
+    if isinstance(data, Mapping):
+        data = data.get(str(key), [])
     return [InputRecord.model_validate(item) for item in data or []]
 
 
@@ -90,7 +93,7 @@ class LakeIOManager(dg.ConfigurableIOManager):
         lake = self.lake()
         keys = _partition_keys(context)
         frames = _frames_by_key(obj, keys, str(table))
-        inputs = self._loaded.pop(_step_name(context), []) + _lake_input_records(context)
+        loaded = self._loaded.pop(_step_name(context), [])
         started = utcnow()
         run_dirs: list[str] = []
         rows = 0
@@ -103,7 +106,7 @@ class LakeIOManager(dg.ConfigurableIOManager):
                 context.run_id,
                 frames[key],
                 contract,
-                inputs=inputs,
+                inputs=loaded + _lake_input_records(context, key),
                 orchestrator_run_id=context.run_id,
                 started_at=started,
             )

@@ -41,12 +41,23 @@ class Timing(_Model):
 
 
 class InputRecord(_Model):
+    """One input of a materialization: a lake table read, or a payload fetched from a source.
+
+    Source fetches also carry the URL (secrets redacted), every HTTP attempt
+    it took, and the content hash of the stored payload.
+    """
+
     name: str
     path: str | None = None
     partition: str | None = None
     run_id: str | None = None
     row_count: int | None = None
     file_count: int | None = None
+    url: str | None = None
+    attempts: int | None = None
+    attempt_statuses: list[str] | None = None
+    content_sha256: str | None = None
+    captured_at: datetime | None = None
 
 
 class OutputRecord(_Model):

@@ -18,6 +18,7 @@ from __future__ import annotations
 import email.utils
 import json
 import random
+import re
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -39,6 +40,8 @@ __all__ = [
     "SourceHttpClient",
     "SourceHttpError",
     "SourceUnavailable",
+    "parse_http_date",
+    "redact",
     "parse_retry_after",
 ]
 
@@ -134,29 +137,40 @@ class RetryPolicy:
         return ceiling
 
 
+_SECRET_PARAMS = re.compile(r"(?i)([?&](?:apikey|api_key|key|token|access_token)=)[^&#]+")
+
+
+def redact(url: str) -> str:
+    """A URL safe to log and store: API keys and tokens in its query replaced by `***`."""
+    return _SECRET_PARAMS.sub(r"\1***", url)
+
+
+def parse_http_date(value: str | None) -> datetime | None:
+    """An RFC 9110 HTTP-date (``Date``, ``Last-Modified``, ``Retry-After``) as an aware UTC datetime."""
+    if not value or not value.strip():
+        return None
+    try:
+        when = email.utils.parsedate_to_datetime(value.strip())
+    except (TypeError, ValueError, IndexError):
+        return None
+    # HTTP-dates are always GMT; a zone-less parse means "-0000".
+    return when.astimezone(UTC) if when.tzinfo else when.replace(tzinfo=UTC)
+
+
 def parse_retry_after(value: str | None, now: datetime) -> float | None:
     """Seconds to wait according to a ``Retry-After`` header (delta-seconds or HTTP-date).
 
     Returns ``None`` for a missing or unparseable header, so the caller falls back to its backoff;
     a date in the past means "retry now" (0.0).
     """
-    if value is None:
-        return None
-    value = value.strip()
-    if not value:
+    if value is None or not value.strip():
         return None
     try:
-        return max(float(value), 0.0)
+        return max(float(value.strip()), 0.0)
     except ValueError:
         pass
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
-        return None
-    if when.tzinfo is None:
-        # RFC 9110 HTTP-dates are always GMT; a zone-less parse means "-0000".
-        when = when.replace(tzinfo=UTC)
-    return max((when - now).total_seconds(), 0.0)
+    when = parse_http_date(value)
+    return None if when is None else max((when - now).total_seconds(), 0.0)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -236,6 +250,8 @@ class Attempt:
     """Time spent waiting for the per-host rate limiter before this attempt."""
     error: str | None = None
     """Why the attempt failed (``None`` when it succeeded)."""
+    server_date: datetime | None = None
+    """The host's clock when it answered (its ``Date`` header), if it answered with one."""
 
     def as_dict(self) -> dict[str, Any]:
         """A JSON-ready form for manifests and Dagster metadata."""
@@ -247,6 +263,7 @@ class Attempt:
             "delay_before_s": self.delay_before_s,
             "throttled_s": self.throttled_s,
             "error": self.error,
+            "server_date": self.server_date.isoformat() if self.server_date else None,
         }
 
 
@@ -385,6 +402,7 @@ class _Sent:
     retry_after_s: float | None = None
     response: httpx.Response | None = None
     exception: BaseException | None = None
+    server_date: datetime | None = None
 
 
 class SourceHttpClient:
@@ -453,9 +471,10 @@ class SourceHttpClient:
         try:
             response = self._client.get(url, headers=headers)
             outcome = _classify_status(response.status_code)
+            server_date = parse_http_date(response.headers.get("Date"))
             if outcome == "ok":
                 _check_length(response)
-                return _Sent(outcome, response.status_code, response=response)
+                return _Sent(outcome, response.status_code, response=response, server_date=server_date)
         except (httpx.HTTPError, httpx.InvalidURL, BodyLengthMismatch) as exc:
             return _Sent(_classify_exception(exc), error=f"{type(exc).__name__}: {exc}", exception=exc)
         return _Sent(
@@ -463,6 +482,7 @@ class SourceHttpClient:
             response.status_code,
             error=f"HTTP {response.status_code} {response.reason_phrase}".rstrip(),
             retry_after_s=parse_retry_after(response.headers.get("Retry-After"), self._now()),
+            server_date=server_date,
         )
 
     def get(
@@ -484,7 +504,8 @@ class SourceHttpClient:
         # Build once to learn the full URL for records and messages; each attempt sends a fresh
         # request because a request's stream cannot be replayed after a failed send.
         url = self._client.build_request("GET", path_or_url, params=params).url
-        url_text = str(url)
+        # Records and messages end up in logs and manifests: never with an API key in them.
+        url_text = redact(str(url))
         attempts: list[Attempt] = []
         delay = 0.0
 
@@ -495,11 +516,13 @@ class SourceHttpClient:
             started_at = self._now()
             sent = self._send_once(url, request_headers)
             attempts.append(
-                Attempt(url_text, started_at, sent.outcome, sent.status, delay, throttled, sent.error)
+                Attempt(
+                    url_text, started_at, sent.outcome, sent.status, delay, throttled, sent.error, sent.server_date
+                )
             )
             if sent.response is not None:
                 return FetchResult(
-                    url=str(sent.response.url),
+                    url=redact(str(sent.response.url)),
                     status=sent.response.status_code,
                     content=sent.response.content,
                     headers=MappingProxyType(dict(sent.response.headers)),

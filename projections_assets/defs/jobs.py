@@ -1,0 +1,55 @@
+"""Jobs: what a slate run, a poller run and a labels run materialize.
+
+Slate runs use the in-process executor: on 2 cores a process per step costs
+about 5 s each (DAGSTER_NOTES.md), more than most steps take.
+"""
+
+import dagster as dg
+
+from projections_assets.defs.bronze import (
+    BRONZE_SLATE_ASSETS,
+    POLLED_BRONZE_KEYS,
+    bronze_boxscores,
+    bronze_contest_standings,
+)
+from projections_assets.defs.labels import LABEL_ASSETS
+from projections_assets.defs.silver import SILVER_ASSETS
+
+# Every asset of a (game_date, slot) partition, sources first.
+SLATE_ASSETS = [*BRONZE_SLATE_ASSETS, *SILVER_ASSETS]
+SLATE_KEYS = [key for asset in SLATE_ASSETS for key in asset.keys]
+
+
+def slate_selection(include_polled: bool) -> list[dg.AssetKey]:
+    """A slate run's assets: everything of the partition, with or without the polled sources.
+
+    Against the real hosts the pollers capture odds, rosters, lineups,
+    draftables and the schedule live shortly before each slot, so the run an
+    injury report triggers leaves them alone; a source that answers "as of"
+    (the league feed) is captured by the run itself.
+    """
+    return [k for k in SLATE_KEYS if include_polled or k not in POLLED_BRONZE_KEYS]
+
+
+SLATE_JOB = dg.define_asset_job(
+    "slate",
+    selection=SLATE_KEYS,
+    executor_def=dg.in_process_executor,
+    description="Everything of one (game_date, slot): sources, snapshots, projections, publication.",
+)
+
+CAPTURE_JOB = dg.define_asset_job(
+    "capture_sources",
+    selection=POLLED_BRONZE_KEYS,
+    executor_def=dg.in_process_executor,
+    description="Capture odds, rosters, lineups, draftables and the schedule of a slot (what the pollers run).",
+)
+
+LABELS_JOB = dg.define_asset_job(
+    "labels",
+    selection=[key for a in (bronze_boxscores, bronze_contest_standings, *LABEL_ASSETS) for key in a.keys],
+    executor_def=dg.in_process_executor,
+    description="Final box scores and contest standings of a game_date -> frozen labels and actual ownership.",
+)
+
+JOBS = [SLATE_JOB, CAPTURE_JOB, LABELS_JOB]
