@@ -7,12 +7,16 @@ from pathlib import Path
 
 import pytest
 
+from projections_assets.league.generate import ensure_league
 from projections_assets.platform.lake import Lake
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 # The real source payloads (never edited), beside the repository as in CI.
 REAL_FIXTURES = REPO_ROOT.parent / "shared" / "fixtures" / "real"
 PG_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
+# The simulated league the pipeline tests run on: one season (2025-26, both report-naming eras).
+LEAGUE_SEED = 11
+LEAGUE_SEASONS = 1
 
 
 @pytest.fixture
@@ -49,3 +53,10 @@ def run_dagster_cli(args: list[str], dagster_home: Path, **env: str) -> subproce
         text=True,
         timeout=300,
     )
+
+
+@pytest.fixture(scope="session")
+def league_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The test league's tables on disk, generated once per test session (~20 s)."""
+    path = tmp_path_factory.mktemp("league") / f"seed={LEAGUE_SEED}"
+    return ensure_league(LEAGUE_SEED, path, seasons=LEAGUE_SEASONS)

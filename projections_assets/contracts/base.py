@@ -8,6 +8,7 @@ disagree about what passed.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -28,6 +29,19 @@ MAX_FAILING_ROWS = 20
 
 
 @dataclass(frozen=True)
+class ContractRule:
+    """A table-level rule beyond the schema: `failing(df)` returns the offending rows (empty = pass).
+
+    Rules are part of the contract, so the IO manager refuses to promote a
+    table that breaks one, exactly as for a schema violation.
+    """
+
+    name: str
+    description: str
+    failing: Callable[[pd.DataFrame], pd.DataFrame]
+
+
+@dataclass(frozen=True)
 class TableContract:
     """What a table promises its readers.
 
@@ -43,6 +57,7 @@ class TableContract:
     tip_column: str | None = None
     allow_empty: bool = False
     description: str = ""
+    rules: tuple[ContractRule, ...] = ()
 
     def check_names(self) -> tuple[str, ...]:
         names = [CHECK_SCHEMA, CHECK_UNIQUE_KEYS]
@@ -50,6 +65,7 @@ class TableContract:
             names.append(CHECK_NON_EMPTY)
         if self.asof_column:
             names.append(CHECK_ANTI_LEAK)
+        names += [rule.name for rule in self.rules]
         return tuple(names)
 
 
@@ -172,4 +188,15 @@ def evaluate_contract(
         outcomes.append(_non_empty_outcome(df))
     if contract.asof_column:
         outcomes.append(_anti_leak_outcome(contract, df, run_as_of_ts))
+    outcomes += [_rule_outcome(rule, df, outcomes[0].passed) for rule in contract.rules]
     return outcomes
+
+
+def _rule_outcome(rule: ContractRule, df: pd.DataFrame, schema_passed: bool) -> CheckOutcome:
+    if not schema_passed:
+        # A rule reads columns the schema promises; without them it cannot say anything.
+        return CheckOutcome(rule.name, False, f"not evaluated: the schema check failed ({rule.description})")
+    bad = rule.failing(df)
+    if len(bad):
+        return CheckOutcome(rule.name, False, f"{len(bad)} violations: {rule.description}", len(bad), bad)
+    return CheckOutcome(rule.name, True, rule.description)

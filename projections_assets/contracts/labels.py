@@ -5,11 +5,12 @@ from __future__ import annotations
 import pandera.pandas as pa
 
 from projections_assets.contracts import register
-from projections_assets.contracts.base import TableContract
-from projections_assets.core.labels import LABEL_COLUMNS
+from projections_assets.contracts.base import ContractRule, TableContract
+from projections_assets.core.labels import LABEL_COLUMNS, label_completeness
 from projections_assets.platform.lake import TableRef
 
 TS = "datetime64[us, UTC]"
+CHECK_LABELS_COMPLETE = "labels_complete"
 
 
 def _column(dtype: str, **kw) -> pa.Column:
@@ -27,6 +28,13 @@ GAME_LABELS = register(
         keys=("game_id", "player_id"),
         allow_empty=True,
         description="Per listed player of every final game: minutes, stats, starter, DraftKings points.",
+        rules=(
+            ContractRule(
+                CHECK_LABELS_COMPLETE,
+                "Every final game has both teams, 5 starters each and team minutes of 240 (+25 per OT).",
+                lambda df: label_completeness(df).problems,
+            ),
+        ),
     )
 )
 

@@ -75,7 +75,8 @@ SILVER_ODDS = _silver(
         "game_id": pa.Column(str),
         "tip_ts": pa.Column(TS),
         "spread_home": pa.Column("float64", nullable=True),
-        "total": pa.Column("float64", pa.Check.between(150, 300), nullable=True),
+        # A sanity bound against garbage (a first-half or team total in the wrong column), not realism.
+        "total": pa.Column("float64", pa.Check.between(120, 360), nullable=True),
         "home_win_prob": pa.Column("float64", pa.Check.between(0, 1), nullable=True),
         "n_books": pa.Column("int64", pa.Check.ge(1)),
     },

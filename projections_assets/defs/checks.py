@@ -28,11 +28,14 @@ def _asset_key(contract: TableContract) -> dg.AssetKey:
     return dg.AssetKey(contract.table.key_path)
 
 
+def _description(contract: TableContract, name: str) -> str:
+    rules = {rule.name: rule.description for rule in contract.rules}
+    return rules.get(name) or _CHECK_DESCRIPTIONS[name]
+
+
 def contract_check_specs(contract: TableContract) -> list[dg.AssetCheckSpec]:
     return [
-        dg.AssetCheckSpec(
-            name, asset=_asset_key(contract), blocking=True, description=_CHECK_DESCRIPTIONS[name]
-        )
+        dg.AssetCheckSpec(name, asset=_asset_key(contract), blocking=True, description=_description(contract, name))
         for name in contract.check_names()
     ]
 

@@ -7,7 +7,7 @@ import dagster as dg
 
 from projections_assets.contracts import labels as contracts
 from projections_assets.contracts import sources as source_contracts
-from projections_assets.core.labels import game_labels, label_completeness
+from projections_assets.core.labels import game_labels
 from projections_assets.core.ownership import ownership_labels
 from projections_assets.defs.checks import contract_check_specs, contract_outputs
 from projections_assets.defs.partitions import GAME_DATE_PARTITIONS
@@ -16,7 +16,6 @@ from projections_assets.platform.lake import PartitionLocation
 from projections_assets.platform.publish import NoCurrentRun, load_partition
 
 GROUP = "labels"
-CHECK_LABELS_COMPLETE = "labels_complete"
 CHECK_OWNERSHIP_MATCHED = "ownership_names_matched"
 
 
@@ -24,15 +23,7 @@ CHECK_OWNERSHIP_MATCHED = "ownership_names_matched"
     key=contracts.GAME_LABELS.table.key_path,
     partitions_def=GAME_DATE_PARTITIONS,
     deps=[dg.AssetKey(source_contracts.BRONZE_BOXSCORES.table.key_path)],
-    check_specs=[
-        *contract_check_specs(contracts.GAME_LABELS),
-        dg.AssetCheckSpec(
-            CHECK_LABELS_COMPLETE,
-            asset=contracts.GAME_LABELS.table.key_path,
-            blocking=True,
-            description="Every final game has both teams, 5 starters each and team minutes of 240 (+25 per OT).",
-        ),
-    ],
+    check_specs=contract_check_specs(contracts.GAME_LABELS),
     backfill_policy=dg.BackfillPolicy.single_run(),
     group_name=GROUP,
     kinds={"parquet"},
@@ -48,7 +39,7 @@ def game_labels_asset(
     the one it corrects.
     """
     lake = lake_reader.lake()
-    frames, inputs, problems, notes = {}, {}, [], {}
+    frames, inputs, notes = {}, {}, {}
     for key in context.partition_keys:
         day = date.fromisoformat(key)
         box = lake_reader.read(source_contracts.BRONZE_BOXSCORES.table, start=day, end=day)
@@ -59,21 +50,9 @@ def game_labels_asset(
         result = game_labels(box.frame, key, previous)
         frames[key] = result.labels
         inputs[key] = [box.record]
-        completeness = label_completeness(result.labels)
-        problems += [dict(row, game_date=key) for row in completeness.problems.to_dict(orient="records")]
         notes[key] = {"new": result.new, "corrected": result.corrected, "not_final": result.not_final}
         if result.corrected:
             context.log.warning(f"{key}: box score corrections -> new label versions for {result.corrected}")
-    if CHECK_LABELS_COMPLETE in {k.name for k in context.selected_asset_check_keys}:
-        yield dg.AssetCheckResult(
-            check_name=CHECK_LABELS_COMPLETE,
-            asset_key=contracts.GAME_LABELS.table.key_path,
-            passed=not problems,
-            metadata={
-                "problems": dg.MetadataValue.json(problems[:50]),
-                "team_games_with_problems": len(problems),
-            },
-        )
     output = frames if len(frames) > 1 else next(iter(frames.values()))
     metadata = {**partition_inputs_metadata(inputs), "games": dg.MetadataValue.json(notes)}
     yield from contract_outputs(context, contracts.GAME_LABELS, output, metadata=metadata)

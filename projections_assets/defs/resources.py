@@ -5,7 +5,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import dagster as dg
-from pydantic import Field
+from pydantic import Field, PrivateAttr
 
 from projections_assets.league.feed import FaultRule, Faults
 from projections_assets.platform.io_manager import LAKE_INPUTS_METADATA_KEY, LakeIOManager
@@ -76,19 +76,25 @@ class SourcesResource(dg.ConfigurableResource):
     """Where source payloads come from; `client()` opens a `SourceClient` (no I/O until a fetch)."""
 
     max_attempts: int = Field(default=5, description="HTTP attempts per payload before the run fails.")
+    retry_base_delay_s: float = Field(
+        default=0.5, description="Backoff before the first retry (doubling, with full jitter, up to 30 s)."
+    )
     read_timeout_s: float = Field(default=30.0, description="Seconds to wait for a response body.")
 
     def client(self) -> SourceClient:
         raise NotImplementedError
 
     def retry_policy(self) -> RetryPolicy:
-        return RetryPolicy(max_attempts=self.max_attempts)
+        return RetryPolicy(max_attempts=self.max_attempts, base_delay_s=self.retry_base_delay_s)
 
 
 class LeagueSources(SourcesResource):
     """The simulated league, answered in-process by its feed (the embedded default)."""
 
     seed: int = Field(default=7, description="Seed of the simulated league (same seed, same league).")
+    seasons: int | None = Field(
+        default=None, description="Seasons to generate (ending 2025-26). Unset: the league's default, 3."
+    )
     league_dir: str | None = Field(
         default=None,
         description="Where the league's tables are generated once. Unset: <project>/.league/seed=<seed>.",
@@ -100,18 +106,36 @@ class LeagueSources(SourcesResource):
             "Backfills ask for each partition's own instant, so the default (everything published) suits them."
         ),
     )
-    fail_rate_5xx: float = Field(
-        default=0.0, description="Share of requests the feed answers with a 503 (to rehearse a flaky source)."
+    faults: list[str] = Field(
+        default_factory=list,
+        description=(
+            "Faults the feed injects, to rehearse a bad day: 'KIND[:PATH_GLOB[:PROBABILITY]]' with KIND one of "
+            "5xx, 429, timeout, truncate, corrupt_pdf, zero_games; e.g. '5xx:*:0.3' fails 30% of requests."
+        ),
     )
+
+    _faults: Faults | None = PrivateAttr(default=None)
 
     def league_path(self) -> Path:
         return Path(self.league_dir) if self.league_dir else DEFAULT_LEAGUE_DIR / f"seed={self.seed}"
 
     def client(self) -> SourceClient:
-        faults = Faults((FaultRule("5xx", probability=self.fail_rate_5xx),)) if self.fail_rate_5xx else None
+        if self.faults and self._faults is None:
+            # One seeded stream per resource (per run), so successive steps draw different faults.
+            self._faults = Faults(tuple(_fault_rule(spec) for spec in self.faults))
+        faults = self._faults
         clock = datetime.fromisoformat(self.clock.replace("Z", "+00:00")).astimezone(UTC)
-        feed = league_feed(self.seed, self.league_path(), clock, faults=faults)
+        feed = league_feed(self.seed, self.league_path(), clock, faults=faults, seasons=self.seasons)
         return league_client(feed, retry=self.retry_policy(), read_timeout_s=self.read_timeout_s)
+
+
+def _fault_rule(spec: str) -> FaultRule:
+    kind, _, rest = spec.partition(":")
+    pattern, _, probability = rest.partition(":")
+    try:
+        return FaultRule(kind, pattern or "*", float(probability) if probability else 1.0)
+    except ValueError as exc:
+        raise ValueError(f"fault {spec!r}: {exc} (expected KIND[:PATH_GLOB[:PROBABILITY]])") from exc
 
 
 class HttpSources(SourcesResource):

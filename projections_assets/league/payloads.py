@@ -429,7 +429,8 @@ class LeaguePayloads:
                     weight=str(p.weight),
                     college=p.college,
                     country=p.country,
-                    draft_year=int(p.draft_year),
+                    # Undrafted players carry no draft year in the real index.
+                    draft_year=None if pd.isna(p.draft_round) else int(p.draft_year),
                     draft_round=None if pd.isna(p.draft_round) else int(p.draft_round),
                     draft_number=None if pd.isna(p.draft_number) else int(p.draft_number),
                     from_year=str(int(p.draft_year)),

@@ -28,12 +28,12 @@ _payloads: dict[Path, LeaguePayloads] = {}
 _lock = threading.Lock()
 
 
-def league_payloads(seed: int, league_dir: Path) -> LeaguePayloads:
+def league_payloads(seed: int, league_dir: Path, seasons: int | None = None) -> LeaguePayloads:
     """The payload renderer of league `seed`, generated into `league_dir` on first use."""
     key = league_dir.resolve()
     with _lock:
         if key not in _payloads:
-            ensure_league(seed, key)
+            ensure_league(seed, key, seasons=seasons)
             _payloads[key] = LeaguePayloads(read_league_tables(key))
         return _payloads[key]
 
@@ -53,7 +53,12 @@ def league_client(
 
 
 def league_feed(
-    seed: int, league_dir: Path, clock: datetime, speed: float = 0.0, faults: Faults | None = None
+    seed: int,
+    league_dir: Path,
+    clock: datetime,
+    speed: float = 0.0,
+    faults: Faults | None = None,
+    seasons: int | None = None,
 ) -> Feed:
     """The feed of league `seed` on a clock starting at `clock`."""
-    return Feed(league_payloads(seed, league_dir), Clock(clock, speed), faults)
+    return Feed(league_payloads(seed, league_dir, seasons), Clock(clock, speed), faults)

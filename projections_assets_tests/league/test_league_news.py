@@ -114,6 +114,65 @@ def test_salaries_follow_recent_form(lg) -> None:
     assert (sal["available_at"].dt.tz_convert("America/New_York").dt.date < sal["game_date"]).all()
 
 
+def test_lines_move_against_a_team_when_its_regular_is_ruled_out(lg) -> None:
+    # test_lines_move_after_news shows lines move; this ties the moves to the Out that causes them.
+    news = lg["injury_news"].sort_values(["game_id", "person_id", "available_at"], kind="stable")
+    news["before"] = news.groupby(["game_id", "person_id"])["status"].shift()
+    # A rotation player the market expected to play (Questionable/Probable) who is now ruled Out.
+    ruled_out = news[(news["status"] == "Out") & news["before"].isin(["Questionable", "Probable"])]
+    ruled_out = ruled_out.merge(lg["box_scores"][["game_id", "person_id", "is_home", "base_minutes"]])
+    ruled_out = ruled_out[ruled_out["base_minutes"] >= 25]
+    dk = lg["odds"].query("bookmaker == 'draftkings'").sort_values("available_at", kind="stable")
+    quotes = dict(tuple(dk.groupby("game_id")))
+    moves = []
+    for n in ruled_out.itertuples(index=False):
+        q = quotes[n.game_id]
+        before = q[q["available_at"] <= n.available_at]
+        # The market requotes within minutes of news.
+        after = q[
+            (q["available_at"] > n.available_at)
+            & (q["available_at"] <= n.available_at + timedelta(minutes=30))
+        ]
+        if before.empty or after.empty:
+            continue
+        home_move = after["home_spread"].iloc[0] - before["home_spread"].iloc[-1]
+        # home_spread is minus the home margin the market expects: losing a home regular raises it.
+        moves.append(home_move if n.is_home else -home_move)
+    against = np.array(moves)
+    assert len(against) >= 100
+    assert (against > 0).mean() > 0.5
+    assert (against > 0).mean() > 5 * (against < 0).mean()
+    assert against.mean() > 0.3
+
+
+def test_salaries_track_each_players_recent_form(lg) -> None:
+    # test_salaries_follow_recent_form compares a salary with the game it prices, which talent alone
+    # would explain; this one checks salaries rise and fall with each player's trailing DK points.
+    sal = lg["salaries"]
+    played = lg["box_scores"].query("played").sort_values(["person_id", "game_date"], kind="stable")
+    history = {
+        pid: (g["game_date"].to_numpy(), g["dk_pts"].to_numpy()) for pid, g in played.groupby("person_id")
+    }
+    form = []
+    for s in sal.itertuples(index=False):
+        dates, pts = history.get(s.person_id, (np.array([], dtype=object), np.array([])))
+        # Salaries are set at noon ET the day before: only games from two days back are known then.
+        recent = pts[dates <= s.game_date - timedelta(days=2)][-10:]
+        form.append(recent.mean() if len(recent) >= 5 else np.nan)
+    priced = sal.assign(form=form).dropna(subset=["form"])
+    assert len(priced) > 0.5 * len(sal)
+    by_player = priced.groupby("person_id")
+    salary_swing = priced["salary"] - by_player["salary"].transform("mean")
+    form_swing = priced["form"] - by_player["form"].transform("mean")
+    assert np.corrcoef(salary_swing, form_swing)[0, 1] > 0.7
+    # Recent form explains salaries better than the very game they price.
+    outcome = priced.merge(lg["box_scores"][["game_id", "person_id", "dk_pts", "played"]]).query("played")
+    assert (
+        np.corrcoef(outcome["salary"], outcome["form"])[0, 1]
+        > np.corrcoef(outcome["salary"], outcome["dk_pts"])[0, 1]
+    )
+
+
 def test_draft_groups_and_ownership(lg) -> None:
     groups, members, games = lg["draft_groups"], lg["draft_group_games"], lg["games"]
     assert {"Main", "Early", "All Day"} <= set(groups["slate"])

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import io
 import random
+import re
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -12,9 +14,11 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 import pdfplumber
 import pytest
+from reportlab.lib.pdfencrypt import StandardEncryption
 from reportlab.pdfgen.canvas import Canvas
 
 from projections_assets import cli
+from projections_assets.league.feed import _corrupt
 from projections_assets.league.render.injury_pdf import (
     COLUMN_EDGES,
     PAGE_HEIGHT,
@@ -22,11 +26,13 @@ from projections_assets.league.render.injury_pdf import (
     paginate_injury_rows,
     render_injury_pdf,
 )
+from projections_assets.parsers import injury_pdf
 from projections_assets.parsers.errors import ParseError
 from projections_assets.parsers.injury_pdf import (
     COLUMNS,
     InjuryReportParseError,
     parse_injury_pdf,
+    parse_injury_pdf_records,
     report_filename,
     report_time_from_filename,
 )
@@ -239,12 +245,29 @@ def test_round_trip_200_rendered_reports() -> None:
 # --- malformed input --------------------------------------------------------------------------------
 
 
-def _handmade_pdf(pages: list[list[tuple[float, float, str]]]) -> bytes:
-    """A PDF with (x, top, text) strings per page, for layouts the renderer refuses to make."""
+def _handmade_pdf(
+    pages: list[list[tuple[float, float, str]]], *, footers: bool = True, rotation: int = 0, **canvas_args
+) -> bytes:
+    """A PDF with (x, top, text) strings per page, for layouts the renderer refuses to make.
+
+    Each page gets its `Page N of M` footer unless `footers=False`. With `rotation` the page is
+    stored turned (its /Rotate) and its content drawn turned back, so it displays as the others.
+    """
+    # Page space of a page displayed landscape after turning it clockwise by `rotation`, and the
+    # matrix taking displayed (x, y up) to page space.
+    size, matrix = {
+        0: ((PAGE_WIDTH, PAGE_HEIGHT), (1, 0, 0, 1, 0, 0)),
+        90: ((PAGE_HEIGHT, PAGE_WIDTH), (0, 1, -1, 0, PAGE_HEIGHT, 0)),
+        180: ((PAGE_WIDTH, PAGE_HEIGHT), (-1, 0, 0, -1, PAGE_WIDTH, PAGE_HEIGHT)),
+        270: ((PAGE_HEIGHT, PAGE_WIDTH), (0, -1, 1, 0, 0, PAGE_WIDTH)),
+    }[rotation]
     buffer = io.BytesIO()
-    canvas = Canvas(buffer, pagesize=(PAGE_WIDTH, PAGE_HEIGHT), invariant=1)
-    for page in pages:
-        for x, top, text in page:
+    canvas = Canvas(buffer, pagesize=size, invariant=1, **canvas_args)
+    for number, page in enumerate(pages, start=1):
+        canvas.setPageRotation(rotation)
+        canvas.transform(*matrix)
+        footer = [(400.0, 538.12, f"Page {number} of {len(pages)}")] if footers else []
+        for x, top, text in [*page, *footer]:
             canvas.setFont("Helvetica", 10)
             canvas.drawString(x, PAGE_HEIGHT - top - 8, text)
         canvas.showPage()
@@ -293,7 +316,7 @@ def test_corrupt_bytes_name_the_file() -> None:
 def test_corrupt_page_content_names_the_page() -> None:
     rows = _expected(REAL_REPORTS[2])
     pdf = render_injury_pdf(rows)
-    # Garble the middle of page 2's compressed content stream: pdfminer keeps what it can inflate.
+    # Garble the middle of page 2's compressed content stream: pdfium would keep what it can inflate.
     start = pdf.index(b"stream", pdf.index(b"/FlateDecode", pdf.index(b"/FlateDecode") + 1)) + 7
     middle = (start + pdf.index(b"endstream", start)) // 2
     garbled = pdf[:middle] + b"!" * 40 + pdf[middle + 40 :]
@@ -321,7 +344,7 @@ def test_missing_column_header_and_footer_mismatch() -> None:
         parse_injury_pdf(_handmade_pdf([[_TITLE, *_row(130)]]), "x.pdf")
     footer = (400.0, 540.0, "Page 1 of 3")
     with pytest.raises(InjuryReportParseError, match=r"page 1, field footer: .*Page 1 of 3"):
-        parse_injury_pdf(_handmade_pdf([[_TITLE, *_HEADER, *_row(130), footer]]), "x.pdf")
+        parse_injury_pdf(_handmade_pdf([[_TITLE, *_HEADER, *_row(130), footer]], footers=False), "x.pdf")
 
 
 def test_unknown_status_and_orphan_text() -> None:
@@ -333,6 +356,156 @@ def test_unknown_status_and_orphan_text() -> None:
         InjuryReportParseError, match=r"page 1, field reason: reason text 'Fracture' belongs to no row"
     ):
         parse_injury_pdf(_handmade_pdf([[_TITLE, *_HEADER, *_row(130), *orphan]]), "x.pdf")
+
+
+def test_page_without_footer_names_the_page() -> None:
+    # Every page prints `Page N of M`; a page without it has lost text (or is not a report page).
+    pdf = _handmade_pdf([[_TITLE, *_HEADER, *_row(130)], [_TITLE, *_row(90)]])
+    assert len(parse_injury_pdf(pdf, "x.pdf")) == 2
+    footless = _handmade_pdf(
+        [[_TITLE, *_HEADER, *_row(130), (400.0, 538.12, "Page 1 of 2")], [_TITLE, *_row(90)]], footers=False
+    )
+    with pytest.raises(
+        InjuryReportParseError, match=r"^x\.pdf: page 2, field footer: no 'Page N of M' footer"
+    ):
+        parse_injury_pdf(footless, "x.pdf")
+
+
+def _real(index: int) -> bytes:
+    return (REAL / f"{REAL_REPORTS[index]}.pdf").read_bytes()
+
+
+def _stream(data: bytes, objnum: int) -> tuple[int, int]:
+    """(start, end) of the data of stream object `objnum` in a real report (GemBox writes /Length)."""
+    match = re.search(rb"\n%d 0 obj\s*<<([^>]*)>>\s*stream\r?\n" % objnum, data)
+    assert match is not None
+    length = re.search(rb"/Length (\d+)", match[1])
+    assert length is not None
+    return match.end(), match.end() + int(length[1])
+
+
+def test_checksum_damage_names_the_page() -> None:
+    # What pdfminer's "Data-loss" warning used to catch: the stream inflates, its checksum fails.
+    data = _real(2)
+    assert re.search(rb"\n13 0 obj\s*<<\s*/Type/Page\b[^>]*/Contents 14 0 R", data)  # page 2's content
+    _, end = _stream(data, 14)
+    damaged = data[: end - 4] + bytes(b ^ 0xFF for b in data[end - 4 : end]) + data[end:]
+    with pytest.raises(
+        InjuryReportParseError,
+        match=r"^bad\.pdf: page 2: the page's content stream \(object 14\) does not decode .*incorrect data check",
+    ):
+        parse_injury_pdf(damaged, "bad.pdf")
+
+
+def test_garbled_stream_that_is_not_page_content_names_the_file() -> None:
+    # The report's embedded fonts: pdfium would carry on with what it could inflate.
+    data = _real(2)
+    start, end = _stream(data, 21)
+    middle = (start + end) // 2
+    damaged = data[:middle] + b"!" * 40 + data[middle + 40 :]
+    with pytest.raises(
+        InjuryReportParseError,
+        match=r"^bad\.pdf: <document>: damaged file: a compressed stream \(object 21\)",
+    ):
+        parse_injury_pdf(damaged, "bad.pdf")
+
+
+def test_missing_or_added_bytes_name_the_file() -> None:
+    # Bytes lost inside a font's glyph widths: pdfium (and pdfminer) would read words squashed
+    # together, and object offsets no longer match the cross-reference table.
+    data = _real(2)
+    at = data.index(b"/Widths[") + 20
+    for damaged in (data[:at] + data[at + 100 :], data[:at] + b" " * 5 + data[at:]):
+        with pytest.raises(InjuryReportParseError, match=r"^bad\.pdf: <document>: .*cross-reference table"):
+            parse_injury_pdf(damaged, "bad.pdf")
+
+
+def test_page_that_cannot_load_or_lost_its_content_names_the_page() -> None:
+    data = _real(2)
+    page2 = data.index(b"\n13 0 obj")
+    at = data.index(b"/Type/Page", page2)
+    with pytest.raises(InjuryReportParseError, match=r"^bad\.pdf: page 2: cannot load the page"):
+        parse_injury_pdf(data[:at] + b"/Type/Xxxx" + data[at + 10 :], "bad.pdf")
+    at = data.index(b"/Contents", page2)  # the page loads, blank
+    with pytest.raises(InjuryReportParseError, match=r"^bad\.pdf: page 2, field header: no 'Injury Report"):
+        parse_injury_pdf(data[:at] + b"/Cxntents" + data[at + 9 :], "bad.pdf")
+
+
+def test_league_corrupt_pdf_fault_is_an_error_naming_the_file() -> None:
+    # The league feed's `corrupt_pdf` fault: same length and %PDF header, middle third blanked.
+    rendered = render_injury_pdf(_expected(REAL_REPORTS[2]))
+    cases = [(_real(i), f"{name}.pdf") for i, name in enumerate(REAL_REPORTS)] + [(rendered, "rendered.pdf")]
+    for data, name in cases:
+        with pytest.raises(InjuryReportParseError, match=rf"^{re.escape(name)}: ") as info:
+            parse_injury_pdf(_corrupt(data), name)
+        assert info.value.source == name
+
+
+def test_encrypted_pdf_parses() -> None:
+    # Stream bytes of an encrypted file are not checked here (pdfium decrypts them).
+    encryption = StandardEncryption("", ownerPassword="owner", canModify=0)
+    pdf = _handmade_pdf([[_TITLE, *_HEADER, *_row(130)]], encrypt=encryption)
+    assert b"/Encrypt" in pdf
+    assert parse_injury_pdf(pdf, "x.pdf")["player_name"].tolist() == ["Curry, Stephen"]
+
+
+# --- the pdfium backend against the former pdfplumber one -------------------------------------------
+
+
+def _assert_same_words(data: bytes, *, top_pt: float) -> None:
+    """pdfium's words are pdfplumber's: same text, same lines, same x0, same size, top within `top_pt`.
+
+    Tops differ by a constant per font: pdfium and pdfminer read a font's descent differently
+    (0 for the real reports' embedded fonts; up to 0.02 em for base-14 fonts, which pdfium substitutes).
+    """
+    new = injury_pdf._pdfium_words(data, "x.pdf")
+    old = injury_pdf._pdfplumber_words(data, "x.pdf")
+    assert len(new) == len(old)
+    for page, (new_words, old_words) in enumerate(zip(new, old, strict=True), start=1):
+        new_lines, old_lines = injury_pdf._lines(new_words), injury_pdf._lines(old_words)
+        assert [[w.text for w in line.words] for line in new_lines] == [
+            [w.text for w in line.words] for line in old_lines
+        ], f"page {page}"
+        pairs = [
+            pair
+            for new_line, old_line in zip(new_lines, old_lines, strict=True)
+            for pair in zip(new_line.words, old_line.words, strict=True)
+        ]
+        for got, want in pairs:
+            assert got.x0 == pytest.approx(want.x0, abs=0.1), (page, want)
+            assert got.top == pytest.approx(want.top, abs=top_pt), (page, want)
+            assert got.bottom == pytest.approx(want.bottom, abs=top_pt), (page, want)
+            assert got.size == pytest.approx(want.size, abs=1e-6), (page, want)
+
+
+@pytest.mark.parametrize("name", REAL_REPORTS)
+def test_pdfium_reads_real_reports_as_pdfplumber(name: str) -> None:
+    _assert_same_words((REAL / f"{name}.pdf").read_bytes(), top_pt=0.15)
+
+
+def test_pdfium_reads_rendered_reports_as_pdfplumber() -> None:
+    for seed in (0, 1, 8):  # seed 8: a big report (11 pages)
+        _assert_same_words(render_injury_pdf(_random_report(seed)), top_pt=0.5)
+
+
+@pytest.mark.parametrize("rotation", (0, 90, 180, 270))
+def test_rotated_pages_read_as_displayed(rotation: int) -> None:
+    # The older layout is stored as portrait pages turned by /Rotate 90.
+    pages = [[_TITLE, *_HEADER, *_row(130), *_row(160)], [_TITLE, *_row(90)]]
+    pdf = _handmade_pdf(pages, rotation=rotation)
+    _assert_same_words(pdf, top_pt=0.5)
+    expected = parse_injury_pdf(_handmade_pdf(pages), "x.pdf")
+    assert len(expected) == 3
+    pd.testing.assert_frame_equal(parse_injury_pdf(pdf, "x.pdf"), expected)
+
+
+def test_parsing_in_threads_gives_the_same_rows() -> None:
+    # pdfium is not thread-safe; the parser serialises its use.
+    reports = [(_real(i), f"{name}.pdf") for i, name in enumerate(REAL_REPORTS)]
+    serial = [parse_injury_pdf_records(data, name) for data, name in reports]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        parallel = list(pool.map(lambda i: parse_injury_pdf_records(*reports[i % 3]), range(12)))
+    assert parallel == [serial[i % 3] for i in range(12)]
 
 
 # --- file names -------------------------------------------------------------------------------------

@@ -1,0 +1,100 @@
+"""The injury report sensor on the in-process league feed, evaluated with build_sensor_context."""
+
+from __future__ import annotations
+
+import json
+
+import dagster as dg
+
+from projections_assets.defs.bronze import POLLED_BRONZE_KEYS
+from projections_assets.defs.jobs import SLATE_KEYS
+from projections_assets.defs.sensors import REPORT_TAG, injury_report_sensor
+from projections_assets_tests.defs.conftest import league_sources
+
+
+def _tick(league_dir, clock: str, cursor: str | None, instance: dg.DagsterInstance) -> dg.SensorResult:
+    context = dg.build_sensor_context(
+        cursor=cursor, instance=instance, resources={"sources": league_sources(league_dir, clock=clock)}
+    )
+    return injury_report_sensor(context)
+
+
+def _cursor(after: str) -> str:
+    return json.dumps({"after": after})
+
+
+def test_a_new_report_requests_exactly_its_own_partition_once(league_dir, instance) -> None:
+    # 5:46 PM ET: the 5:45 PM report (quarter-hour era) is out; the cursor says 5:30 was seen.
+    first = _tick(league_dir, "2026-01-16T22:46:00Z", _cursor("2026-01-16T17:30:00-05:00"), instance)
+    assert [r.partition_key for r in first.run_requests] == ["2026-01-16|17:45"]
+    request = first.run_requests[0]
+    assert request.run_key == "injury-report:Injury-Report_2026-01-16_05_45PM.pdf"
+    assert request.tags[REPORT_TAG] == "Injury-Report_2026-01-16_05_45PM.pdf"
+    # The league feed answers "as of", so the run captures the polled sources itself.
+    assert set(request.asset_selection) == set(SLATE_KEYS)
+    # Next tick, same clock: nothing new, and the cursor does not go backwards.
+    second = _tick(league_dir, "2026-01-16T22:46:00Z", first.cursor, instance)
+    assert second.run_requests == [] and json.loads(second.cursor) == json.loads(first.cursor)
+    # The clock moves on: the 6:00 PM report, and only it.
+    third = _tick(league_dir, "2026-01-16T23:01:00Z", second.cursor, instance)
+    assert [r.partition_key for r in third.run_requests] == ["2026-01-16|18:00"]
+
+
+def test_hourly_era_reports_are_found_by_their_hour_name(league_dir, instance) -> None:
+    result = _tick(league_dir, "2025-12-11T22:35:00Z", _cursor("2025-12-11T16:30:00-05:00"), instance)
+    assert [(r.partition_key, r.run_key) for r in result.run_requests] == [
+        ("2025-12-11|17:30", "injury-report:Injury-Report_2025-12-11_05PM.pdf")
+    ]
+
+
+def test_a_report_covering_two_dates_requests_one_run(league_dir, instance) -> None:
+    # The 5:30 PM report lists tonight's games and tomorrow's (see the bronze tests): one run, tonight's slot.
+    result = _tick(league_dir, "2025-12-11T22:31:00Z", _cursor("2025-12-11T17:00:00-05:00"), instance)
+    assert len(result.run_requests) == 1 and result.run_requests[0].partition_key == "2025-12-11|17:30"
+
+
+def test_the_cursor_survives_a_restart(league_dir) -> None:
+    with dg.DagsterInstance.ephemeral() as before_restart:
+        result = _tick(
+            league_dir, "2026-01-16T22:46:00Z", _cursor("2026-01-16T17:30:00-05:00"), before_restart
+        )
+    with dg.DagsterInstance.ephemeral() as after_restart:
+        again = _tick(league_dir, "2026-01-16T22:50:00Z", result.cursor, after_restart)
+    assert again.run_requests == []
+
+
+def test_without_a_cursor_it_starts_at_the_sources_clock(league_dir, instance) -> None:
+    result = _tick(league_dir, "2026-01-16T22:40:00Z", None, instance)
+    # From 30 minutes before the feed's clock (5:40 PM ET): the 5:15 and 5:30 reports.
+    assert [r.partition_key for r in result.run_requests] == ["2026-01-16|17:15", "2026-01-16|17:30"]
+    assert json.loads(result.cursor)["after"].startswith("2026-01-16T17:30:00")
+
+
+def test_the_nights_reports_make_one_run_of_the_first_slot(league_dir, instance) -> None:
+    result = _tick(league_dir, "2025-12-11T12:45:00Z", _cursor("2025-12-10T23:30:00-05:00"), instance)
+    # 00:30 ... 07:30 all belong to the 08:00 slot: one run, keyed by the newest report.
+    assert [(r.partition_key, r.run_key) for r in result.run_requests] == [
+        ("2025-12-11|08:00", "injury-report:Injury-Report_2025-12-11_07AM.pdf")
+    ]
+
+
+def test_real_hosts_leave_the_polled_sources_to_the_pollers(league_dir, instance, monkeypatch) -> None:
+    sources = league_sources(league_dir, clock="2026-01-16T22:46:00Z")
+    client = sources.client()
+    client.answers_as_of = False  # what HttpSources() against the real hosts reports
+    monkeypatch.setattr(type(sources), "client", lambda self: client)
+    context = dg.build_sensor_context(
+        cursor=_cursor("2026-01-16T17:30:00-05:00"), instance=instance, resources={"sources": sources}
+    )
+    (request,) = injury_report_sensor(context).run_requests
+    assert set(request.asset_selection) == set(SLATE_KEYS) - set(POLLED_BRONZE_KEYS)
+    assert dg.AssetKey(["bronze", "injury_reports"]) in request.asset_selection
+
+
+def test_nothing_before_the_report_is_published(league_dir, instance) -> None:
+    # 5:29 PM ET: the 5:30 report does not exist yet; one probe, then the sensor waits.
+    result = _tick(league_dir, "2026-01-16T22:29:00Z", _cursor("2026-01-16T17:15:00-05:00"), instance)
+    assert result.run_requests == []
+    assert (
+        "no new report" in result.skip_reason.skip_message and "1 probes" in result.skip_reason.skip_message
+    )

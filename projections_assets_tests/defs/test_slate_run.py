@@ -1,0 +1,102 @@
+"""A report arrives, the sensor asks for its slot, the slate job runs it: on SQLite and on PostgreSQL.
+
+Also the single-run range backfill of the same job over a rectangle of partitions.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import dagster as dg
+
+from projections_assets.contracts import silver as silver_contracts
+from projections_assets.defs.bronze import BRONZE_ASSETS
+from projections_assets.defs.jobs import JOBS
+from projections_assets.defs.labels import LABEL_ASSETS
+from projections_assets.defs.sensors import injury_report_sensor
+from projections_assets.defs.silver import SILVER_ASSETS
+from projections_assets.platform.lake import Lake, PartitionLocation
+from projections_assets.platform.pointers import read_pointer
+from projections_assets_tests.conftest import REPO_ROOT
+from projections_assets_tests.defs.conftest import league_sources, resources
+
+CLOCK = "2026-01-16T22:46:00Z"  # 5:46 PM ET
+
+
+def _defs(lake_root: Path, league_dir: Path, clock: str = CLOCK) -> dg.Definitions:
+    return dg.Definitions(
+        assets=[*BRONZE_ASSETS, *SILVER_ASSETS, *LABEL_ASSETS],
+        jobs=JOBS,
+        sensors=[injury_report_sensor],
+        resources=resources(lake_root, league_sources(league_dir, clock=clock)),
+    )
+
+
+def _sensor_then_run(instance: dg.DagsterInstance, lake_root: Path, league_dir: Path) -> None:
+    defs = _defs(lake_root, league_dir)
+    context = dg.build_sensor_context(
+        cursor=json.dumps({"after": "2026-01-16T17:30:00-05:00"}),
+        instance=instance,
+        resources={"sources": league_sources(league_dir, clock=CLOCK)},
+    )
+    (request,) = injury_report_sensor(context).run_requests
+    job = defs.resolve_job_def("slate")
+    result = job.execute_in_process(
+        instance=instance,
+        partition_key=request.partition_key,
+        asset_selection=request.asset_selection,
+        tags=request.tags,
+    )
+    assert result.success
+    lake = Lake(lake_root)
+    loc = PartitionLocation.from_key("2026-01-16|17:45")
+    for contract in (
+        silver_contracts.SILVER_INJURIES,
+        silver_contracts.SILVER_ODDS,
+        silver_contracts.SILVER_ROSTER,
+    ):
+        pointer = read_pointer(lake.pointer_path(contract.table, loc))
+        assert pointer.run_id == result.run_id and pointer.row_count > 0
+    records = instance.fetch_materializations(dg.AssetKey(["silver", "injury_snapshot"]), limit=1).records
+    assert records[0].partition_key == "2026-01-16|17:45" and records[0].run_id == result.run_id
+
+
+def test_report_to_silver_on_sqlite(tmp_path, league_dir, monkeypatch) -> None:
+    home = tmp_path / "home"
+    home.mkdir()
+    shutil.copy(REPO_ROOT / "dagster.yaml", home / "dagster.yaml")
+    monkeypatch.setenv("DAGSTER_HOME", str(home))
+    with dg.DagsterInstance.get() as instance:
+        _sensor_then_run(instance, tmp_path / "lake", league_dir)
+
+
+def test_report_to_silver_on_postgres(tmp_path, league_dir, monkeypatch, postgres_url) -> None:
+    home = tmp_path / "home"
+    home.mkdir()
+    shutil.copy(REPO_ROOT / "docker" / "dagster.yaml", home / "dagster.yaml")
+    monkeypatch.setenv("DAGSTER_HOME", str(home))
+    monkeypatch.setenv("DAGSTER_PG_URL", postgres_url)
+    with dg.DagsterInstance.get() as instance:
+        assert type(instance.run_storage).__name__ == "PostgresRunStorage"
+        _sensor_then_run(instance, tmp_path / "lake", league_dir)
+
+
+def test_a_range_backfill_is_one_run_over_the_rectangle(tmp_path, league_dir, instance) -> None:
+    defs = _defs(tmp_path / "lake", league_dir)
+    job = defs.resolve_job_def("slate")
+    result = job.execute_in_process(
+        instance=instance,
+        tags={
+            "dagster/asset_partition_range_start": "2026-01-15|17:30",
+            "dagster/asset_partition_range_end": "2026-01-16|17:45",
+        },
+    )
+    assert result.success
+    lake = Lake(tmp_path / "lake")
+    for key in ("2026-01-15|17:30", "2026-01-15|17:45", "2026-01-16|17:30", "2026-01-16|17:45"):
+        pointer = read_pointer(
+            lake.pointer_path(silver_contracts.SILVER_INJURIES.table, PartitionLocation.from_key(key))
+        )
+        assert pointer.run_id == result.run_id
