@@ -19,21 +19,32 @@ Printed layout facts the row assembly relies on:
 * A team that has not filed shows `NOT YET SUBMITTED` in the reason column with no player/status.
 * Times are 12-hour without AM/PM: 12:xx is noon, 01:00-11:59 are PM (no game tips before noon).
 
+Words come from pdfium (pypdfium2), split and placed as pdfplumber's `extract_words` places them
+(pdfplumber was the backend before; it is ~10x slower and stays as `_pdfplumber_words`, the
+reference the pdfium words are tested against). pdfium reads a damaged file leniently and without
+a word, so the file is checked first: every compressed stream must inflate to its end (checksum
+included), the cross-reference table must match the file, and every page must load and show its
+header and its `Page N of M` footer.
+
 The file-name <-> report-time mapping lives here too, for both naming eras, and is shared with the
 simulated league's renderer.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import io
 import logging
 import math
 import re
 import threading
-from collections.abc import Iterator, Sequence
+import zlib
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from operator import itemgetter
 from pathlib import PurePosixPath
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -275,6 +286,316 @@ class _Row:
     reason_parts: list[str] = field(default_factory=list)
 
 
+def _lines(words: Sequence[_Word]) -> list[_Line]:
+    """A page's words grouped into printed lines, top to bottom, each left to right."""
+    lines: list[_Line] = []
+    for word in sorted(words, key=lambda w: (w.top, w.x0)):
+        if lines and word.top - lines[-1].top <= _SAME_LINE_PT:
+            lines[-1].words.append(word)
+            lines[-1].bottom = max(lines[-1].bottom, word.bottom)
+        else:
+            lines.append(_Line(word.top, word.bottom, [word]))
+    for line in lines:
+        line.words.sort(key=lambda w: w.x0)
+    return lines
+
+
+def _checked_bytes(data: bytes, source: str) -> bytes:
+    if not isinstance(data, bytes | bytearray | memoryview):
+        raise TypeError(f"{source}: expected PDF bytes, got {type(data).__name__}")
+    data = bytes(data)
+    if data.lstrip()[:5] != b"%PDF-":
+        raise InjuryReportParseError(source, "not a PDF (no %PDF- signature at the start)")
+    return data
+
+
+# --- stream integrity -------------------------------------------------------------------------------
+#
+# pdfium inflates a damaged compressed stream as far as it can and carries on without telling: a
+# garbled content stream silently loses the rest of its page's rows. So before pdfium sees the file,
+# every FlateDecode stream in it is inflated here and must end properly (checksum included).
+
+_OBJ_NUMBER_RE = re.compile(rb"(\d+)\s+\d+\s+$")
+_FILTER_RE = re.compile(rb"/Filter\s*(\[[^\]]*\]|/[A-Za-z0-9]+)")
+_LENGTH_RE = re.compile(rb"/Length\s+(\d+)\b(?!\s+\d+\s+R)")
+
+
+def _stream_owner(data: bytes, keyword: int) -> tuple[int, int] | None:
+    """(object number, end of its `obj` header) of the dictionary ending at a `stream` keyword."""
+    end = keyword
+    while (header := data.rfind(b"obj", 0, end)) >= 0:
+        if data[header - 3 : header] == b"end":
+            return None  # the previous object's end: this one's header is gone
+        number = _OBJ_NUMBER_RE.search(data, max(0, header - 24), header)
+        if number is not None:
+            return int(number[1]), header + 3
+        end = header
+    return None
+
+
+def _broken_streams(data: bytes) -> list[tuple[int | None, str]]:
+    """(object number, what is wrong) of every FlateDecode stream that does not inflate completely.
+
+    Walks the file's `stream` keywords (skipping each stream's data); a stream's dictionary is the
+    text since its `N G obj` header.
+    """
+    if b"/Encrypt" in data:
+        return []  # stream bytes are encrypted: only pdfium can read them
+    broken: list[tuple[int | None, str]] = []
+    pos = 0
+    while (keyword := data.find(b"stream", pos)) >= 0:
+        pos = keyword + 6
+        if data[keyword - 3 : keyword] == b"end":
+            continue
+        if data[pos : pos + 2] == b"\r\n":
+            start = pos + 2
+        elif data[pos : pos + 1] in (b"\n", b"\r"):
+            start = pos + 1
+        else:
+            continue  # the word in some text, not the keyword
+        owner = _stream_owner(data, keyword)
+        if owner is None:
+            if b"/FlateDecode" in data[max(0, keyword - 300) : keyword]:
+                broken.append((None, "has lost its object header"))
+            continue
+        objnum, dictionary = owner[0], data[owner[1] : keyword]
+        declared = _FILTER_RE.search(dictionary)
+        filters = re.findall(rb"/([A-Za-z0-9]+)", declared[1]) if declared else []
+        if b"FlateDecode" not in filters:
+            continue
+        length = _LENGTH_RE.search(dictionary)
+        end = start + int(length[1]) if length else -1
+        if length is None or not data[end : end + 20].lstrip().startswith(b"endstream"):
+            end = data.find(b"endstream", start)  # no usable /Length: the data ends at endstream
+        if end < 0:
+            broken.append((objnum, "is cut off (no endstream)"))
+            break
+        pos = end
+        problem = _inflate_problem(data[start:end], filters)
+        if problem is not None:
+            broken.append((objnum, problem))
+    return broken
+
+
+def _inflate_problem(body: bytes, filters: list[bytes]) -> str | None:
+    """What is wrong with a stream's data if it does not decode to the end of its FlateDecode step.
+
+    ASCII85/ASCIIHex steps before the FlateDecode (reportlab writes `[/ASCII85Decode /FlateDecode]`)
+    are undone first; a stream with any other filter before it is not checked.
+    """
+    if not body.strip():
+        return None  # an empty stream: nothing to lose
+    for name in filters:
+        try:
+            if name == b"ASCII85Decode":
+                text = re.sub(rb"\s+", b"", body)
+                body = base64.a85decode(text if text.endswith(b"~>") else text + b"~>", adobe=True)
+            elif name == b"ASCIIHexDecode":
+                text = re.sub(rb"\s+", b"", body).rstrip(b">")
+                body = binascii.unhexlify(text + b"0" * (len(text) % 2))
+            elif name == b"FlateDecode":
+                inflater = zlib.decompressobj()
+                inflater.decompress(body)
+                return None if inflater.eof else "ends before its compressed data does"
+            else:
+                return None
+        except (ValueError, binascii.Error, zlib.error) as exc:
+            return f"does not decode ({exc!r})"
+    return None
+
+
+def _content_pages(data: bytes) -> dict[int, int]:
+    """Object number of each page content stream -> its page number (1-based); {} if unknown.
+
+    Only used to name the page of a broken stream, so it leans on pdfminer's lenient parser.
+    """
+    try:
+        from pdfminer.pdfdocument import PDFDocument
+        from pdfminer.pdfpage import PDFPage
+        from pdfminer.pdfparser import PDFParser
+        from pdfminer.pdftypes import PDFObjRef, resolve1
+
+        pages: dict[int, int] = {}
+        document = PDFDocument(PDFParser(io.BytesIO(data)))
+        for page_no, page in enumerate(PDFPage.create_pages(document), start=1):
+            contents = page.attrs.get("Contents")
+            if isinstance(contents, PDFObjRef):
+                pages.setdefault(contents.objid, page_no)
+                contents = resolve1(contents)
+            for ref in contents if isinstance(contents, list) else []:
+                if isinstance(ref, PDFObjRef):
+                    pages.setdefault(ref.objid, page_no)
+        return pages
+    except Exception:  # a damaged file: the error is then reported for the document
+        return {}
+
+
+def _check_streams(data: bytes, source: str) -> None:
+    broken = _broken_streams(data)
+    if not broken:
+        return
+    pages = _content_pages(data)
+    for objnum, problem in broken:
+        if objnum in pages:
+            raise InjuryReportParseError(
+                source,
+                f"the page's content stream (object {objnum}) {problem}: rows would be lost",
+                page=pages[objnum],
+            )
+    objnum, problem = broken[0]
+    where = "" if objnum is None else f" (object {objnum})"
+    raise InjuryReportParseError(source, f"damaged file: a compressed stream{where} {problem}")
+
+
+# --- words with pdfium ------------------------------------------------------------------------------
+
+# pdfium is not thread-safe, not even across documents: the parser reads one PDF at a time per
+# process (parallel backfills use processes).
+_PDFIUM_LOCK = threading.Lock()
+_LIGATURES = {"ﬀ": "ff", "ﬃ": "ffi", "ﬄ": "ffl", "ﬁ": "fi", "ﬂ": "fl", "ﬆ": "st", "ﬅ": "st"}
+
+
+def _pdfium_words(data: bytes, source: str) -> list[list[_Word]]:
+    """The words of each page, read with pdfium (the parser's backend)."""
+    data = _checked_bytes(data, source)
+    _check_streams(data, source)
+    import pypdfium2  # deferred: loads the pdfium library
+    import pypdfium2.raw
+
+    with _PDFIUM_LOCK:
+        try:
+            document = pypdfium2.PdfDocument(data)
+        except pypdfium2.PdfiumError as exc:
+            raise InjuryReportParseError(source, f"corrupt or truncated PDF ({exc})") from exc
+        try:
+            if not pypdfium2.raw.FPDF_DocumentHasValidCrossReferenceTable(document.raw):
+                # pdfium rebuilt it by scanning the file: bytes were lost, added or cut off.
+                raise InjuryReportParseError(
+                    source, "damaged file: its cross-reference table does not match the file (truncated?)"
+                )
+            n_pages = len(document)
+            if n_pages == 0:
+                raise InjuryReportParseError(source, "the PDF has no pages")
+            pages = []
+            for index in range(n_pages):
+                try:
+                    page = document[index]
+                except pypdfium2.PdfiumError as exc:
+                    raise InjuryReportParseError(
+                        source, f"cannot load the page ({exc})", page=index + 1
+                    ) from exc
+                try:
+                    pages.append(_pdfium_page_words(page))
+                except pypdfium2.PdfiumError as exc:
+                    raise InjuryReportParseError(
+                        source, f"cannot read the page's text ({exc})", page=index + 1
+                    ) from exc
+                finally:
+                    page.close()
+            return pages
+        finally:
+            document.close()
+
+
+def _pdfium_page_words(page: Any) -> list[_Word]:
+    """Words of one page, split and placed as pdfplumber's `extract_words` (see `_assemble_words`).
+
+    pdfium gives each character's box in unrotated page space, y up; pdfplumber works in the page
+    as displayed (rotation applied), y down, and that is what the layout constants are measured in.
+    A character's "loose" box spans the font's descent to ascent and the glyph's advance: its
+    bottom is pdfminer's, its top is not (pdfminer puts the top one font size above the bottom).
+    """
+    import pypdfium2
+    import pypdfium2.raw as pdfium_c
+
+    rotation = page.get_rotation()
+    left, bottom, right, top = page.get_bbox()
+    textpage = page.get_textpage()
+    try:
+        handle = textpage.raw
+        count = textpage.count_chars()
+        get_unicode, is_generated = pdfium_c.FPDFText_GetUnicode, pdfium_c.FPDFText_IsGenerated
+        get_box, box = pdfium_c.FPDFText_GetLooseCharBox, pdfium_c.FS_RECTF()
+        chars: list[_Char] = []
+        for index in range(count):
+            code = get_unicode(handle, index)
+            text: str | None = chr(code)
+            if (code <= 32 or code >= 127) and text.isspace():  # type: ignore[union-attr]
+                if is_generated(handle, index) == 1:
+                    continue  # pdfium's guessed spaces and line breaks: words split at gaps here
+                text = None  # a printed space: a word break where it sits
+            elif 0xFB00 <= code <= 0xFB06:
+                text = _LIGATURES.get(text, text)  # type: ignore[arg-type]
+            if not get_box(handle, index, box):
+                raise pypdfium2.PdfiumError(f"no box for character {index}")
+            if rotation == 0:
+                chars.append((box.left - left, index, top - box.bottom, box.right - left, text))
+            elif rotation == 90:
+                chars.append((box.bottom - bottom, index, box.right - left, box.top - bottom, text))
+            elif rotation == 180:
+                chars.append((right - box.right, index, box.top - bottom, right - box.left, text))
+            else:
+                chars.append((top - box.top, index, right - box.left, top - box.bottom, text))
+        get_size = pdfium_c.FPDFText_GetFontSize
+        return _assemble_words(chars, lambda index: abs(get_size(handle, index)))
+    finally:
+        textpage.close()
+
+
+#: A character as `_assemble_words` takes it: (x0, index in the page, bottom, x1, text or None for a
+#: printed space), coordinates in points from the displayed page's top left.
+_Char = tuple[float, int, float, float, str | None]
+
+
+def _assemble_words(chars: list[_Char], font_size: Callable[[int], float]) -> list[_Word]:
+    """Characters -> words, as pdfplumber's `extract_words` makes them from the same characters.
+
+    With x_tolerance=_WORD_GAP_PT and y_tolerance=_SAME_LINE_PT, pdfplumber clusters characters
+    into lines by their top, sorts each line left to right, and ends a word at a space, at a gap over
+    `_WORD_GAP_PT`, or where the next character's top is more than `_SAME_LINE_PT` away. Bottoms
+    stand in for tops here (pdfium gives no pdfminer top; within a line the font size is the same,
+    so they cluster alike). A word's size is its first character's (`font_size(index)`), its bottom
+    the highest character bottom (a loose box reaches lower where a glyph overshoots the font's
+    descent, e.g. a parenthesis), and its top one size above that, as pdfminer places it.
+    """
+    chars.sort(key=itemgetter(2))
+    lines: list[list[_Char]] = []
+    previous = -math.inf
+    for char in chars:
+        if char[2] - previous > _SAME_LINE_PT:
+            lines.append([])
+        lines[-1].append(char)
+        previous = char[2]
+    words: list[_Word] = []
+
+    def emit(run: list[_Char]) -> None:
+        size = font_size(run[0][1])
+        low = min(c[2] for c in run)
+        words.append(_Word("".join(c[4] for c in run), run[0][0], low - size, low, size))  # type: ignore[misc]
+
+    for line in lines:
+        line.sort()  # by x0, then page order (indexes are unique)
+        run: list[_Char] = []
+        for char in line:
+            if char[4] is None:
+                if run:
+                    emit(run)
+                    run = []
+                continue
+            if run:
+                last = run[-1]
+                if char[0] > last[3] + _WORD_GAP_PT or abs(char[2] - last[2]) > _SAME_LINE_PT:
+                    emit(run)
+                    run = []
+            run.append(char)
+        if run:
+            emit(run)
+    return words
+
+
+# --- words with pdfplumber (the former backend) -----------------------------------------------------
+
+
 class _DataLossWatch(logging.Handler):
     """Notes pdfminer's warning that a compressed stream is corrupt (raised in this thread).
 
@@ -303,38 +624,54 @@ def _watch_data_loss() -> Iterator[_DataLossWatch]:
         logger.removeHandler(watch)
 
 
-def _page_lines(page: Any, source: str, page_no: int) -> list[_Line]:
+def _pdfplumber_words(data: bytes, source: str) -> list[list[_Word]]:
+    """The words of each page, read with pdfplumber: the parser's former backend, ~10x slower.
+
+    Kept as the reference the pdfium backend is checked against (tests, `projections bench
+    injury_pdf`): `_parse(data, source, _pdfplumber_words)` parses with it.
+    """
+    import pdfplumber  # deferred: importing pdfminer is slow and only needed here
+
+    data = _checked_bytes(data, source)
     try:
-        raw_words = page.extract_words(
-            x_tolerance=_WORD_GAP_PT,
-            y_tolerance=_SAME_LINE_PT,
-            keep_blank_chars=False,
-            use_text_flow=False,
-            extra_attrs=["size"],
-        )
-    except InjuryReportParseError:
-        raise
-    except Exception as exc:  # pdfminer raises many unrelated types on damaged content streams
-        raise InjuryReportParseError(source, f"cannot read the page's text ({exc!r})", page=page_no) from exc
-    finally:
-        page.close()  # drop the page's parsed objects: reports can run to many pages
-    words = sorted(
-        (
-            _Word(w["text"], float(w["x0"]), float(w["top"]), float(w["bottom"]), float(w["size"]))
-            for w in raw_words
-        ),
-        key=lambda w: (w.top, w.x0),
-    )
-    lines: list[_Line] = []
-    for word in words:
-        if lines and word.top - lines[-1].top <= _SAME_LINE_PT:
-            lines[-1].words.append(word)
-            lines[-1].bottom = max(lines[-1].bottom, word.bottom)
-        else:
-            lines.append(_Line(word.top, word.bottom, [word]))
-    for line in lines:
-        line.words.sort(key=lambda w: w.x0)
-    return lines
+        pdf = pdfplumber.open(io.BytesIO(data))
+        n_pages = len(pdf.pages)
+    except Exception as exc:  # pdfminer's syntax errors have no common base class worth naming
+        raise InjuryReportParseError(source, f"corrupt or truncated PDF ({exc!r})") from exc
+    with pdf:
+        if n_pages == 0:
+            raise InjuryReportParseError(source, "the PDF has no pages")
+        pages = []
+        for page_no, page in enumerate(pdf.pages, start=1):
+            try:
+                with _watch_data_loss() as watch:
+                    raw_words = page.extract_words(
+                        x_tolerance=_WORD_GAP_PT,
+                        y_tolerance=_SAME_LINE_PT,
+                        keep_blank_chars=False,
+                        use_text_flow=False,
+                        extra_attrs=["size"],
+                    )
+            except Exception as exc:  # pdfminer raises many unrelated types on damaged content streams
+                raise InjuryReportParseError(
+                    source, f"cannot read the page's text ({exc!r})", page=page_no
+                ) from exc
+            finally:
+                page.close()  # drop the page's parsed objects: reports can run to many pages
+            if watch.seen:
+                raise InjuryReportParseError(
+                    source, "a compressed content stream is corrupt (rows would be lost)", page=page_no
+                )
+            pages.append(
+                [
+                    _Word(w["text"], float(w["x0"]), float(w["top"]), float(w["bottom"]), float(w["size"]))
+                    for w in raw_words
+                ]
+            )
+        return pages
+
+
+# --- page structure ---------------------------------------------------------------------------------
 
 
 def _title(lines: Sequence[_Line], source: str, page_no: int) -> tuple[datetime, _Line]:
@@ -459,25 +796,6 @@ def _assemble_page(
     rows.extend(anchors)
 
 
-def _open(data: bytes, source: str) -> Any:
-    import pdfplumber  # deferred: importing pdfminer is slow and only needed here
-
-    if not isinstance(data, bytes | bytearray | memoryview):
-        raise TypeError(f"{source}: expected PDF bytes, got {type(data).__name__}")
-    data = bytes(data)
-    if data.lstrip()[:5] != b"%PDF-":
-        raise InjuryReportParseError(source, "not a PDF (no %PDF- signature at the start)")
-    try:
-        pdf = pdfplumber.open(io.BytesIO(data))
-        n_pages = len(pdf.pages)
-    except Exception as exc:  # pdfminer's syntax errors have no common base class worth naming
-        raise InjuryReportParseError(source, f"corrupt or truncated PDF ({exc!r})") from exc
-    if n_pages == 0:
-        pdf.close()
-        raise InjuryReportParseError(source, "the PDF has no pages")
-    return pdf
-
-
 def _row_record(row: _Row, carried: dict[str, str], report_ts: datetime, source: str) -> dict[str, Any]:
     def fail(name: str, problem: str) -> InjuryReportParseError:
         return InjuryReportParseError(source, problem, page=row.page, column=name)
@@ -524,52 +842,65 @@ def _row_record(row: _Row, carried: dict[str, str], report_ts: datetime, source:
     }
 
 
-def parse_injury_pdf_records(data: bytes, source: str = "<bytes>") -> list[dict[str, Any]]:
-    """Rows of an injury report PDF as dicts keyed by COLUMNS (see `parse_injury_pdf`)."""
-    pdf = _open(data, source)
-    with pdf:
-        n_pages = len(pdf.pages)
-        report_ts: datetime | None = None
-        columns: _Columns | None = None
-        rows: list[_Row] = []
-        for page_no, page in enumerate(pdf.pages, start=1):
-            with _watch_data_loss() as watch:
-                lines = _page_lines(page, source, page_no)
-            if watch.seen:
-                raise InjuryReportParseError(
-                    source, "a compressed content stream is corrupt (rows would be lost)", page=page_no
-                )
-            page_ts, title_line = _title(lines, source, page_no)
-            if report_ts is None:
-                report_ts = page_ts
-            elif page_ts != report_ts:
-                raise InjuryReportParseError(
-                    source,
-                    f"header time {page_ts.isoformat()} differs from page 1's {report_ts.isoformat()}",
-                    page=page_no,
-                    column="header",
-                )
-            body_top = title_line.bottom
-            found = _column_header(lines, source, page_no)
-            if found is not None:
-                columns, header_line = found
-                body_top = max(body_top, header_line.bottom)
-            elif columns is None:
-                raise InjuryReportParseError(
-                    source,
-                    "no column header (" + ", ".join(TABLE_LABELS) + ") above the first row",
-                    page=page_no,
-                    column="column header",
-                )
-            body = [
-                line
-                for line in lines
-                if line.top >= body_top and not _check_footer(line, source, page_no, n_pages)
-            ]
-            _assemble_page(body, columns, page_no, rows, source)
-    assert report_ts is not None  # _open guarantees at least one page, and _title raises without one
+def _parse(
+    data: bytes, source: str, words: Callable[[bytes, str], list[list[_Word]]] = _pdfium_words
+) -> list[dict[str, Any]]:
+    """Rows of the report `data`, from the words of each page as `words` reads them."""
+    pages = words(data, source)
+    n_pages = len(pages)
+    report_ts: datetime | None = None
+    columns: _Columns | None = None
+    rows: list[_Row] = []
+    for page_no, page_words in enumerate(pages, start=1):
+        lines = _lines(page_words)
+        page_ts, title_line = _title(lines, source, page_no)
+        if report_ts is None:
+            report_ts = page_ts
+        elif page_ts != report_ts:
+            raise InjuryReportParseError(
+                source,
+                f"header time {page_ts.isoformat()} differs from page 1's {report_ts.isoformat()}",
+                page=page_no,
+                column="header",
+            )
+        body_top = title_line.bottom
+        found = _column_header(lines, source, page_no)
+        if found is not None:
+            columns, header_line = found
+            body_top = max(body_top, header_line.bottom)
+        elif columns is None:
+            raise InjuryReportParseError(
+                source,
+                "no column header (" + ", ".join(TABLE_LABELS) + ") above the first row",
+                page=page_no,
+                column="column header",
+            )
+        body: list[_Line] = []
+        footer_seen = False
+        for line in lines:
+            if line.top < body_top:
+                continue
+            if _check_footer(line, source, page_no, n_pages):
+                footer_seen = True
+            else:
+                body.append(line)
+        if not footer_seen:
+            # Every page prints its `Page N of M`; a page without it has lost text.
+            raise InjuryReportParseError(
+                source,
+                "no 'Page N of M' footer on the page (damaged or incomplete page?)",
+                page=page_no,
+                column="footer",
+            )
+        _assemble_page(body, columns, page_no, rows, source)
+    assert report_ts is not None  # the backends return at least one page, and _title raises without one
     carried = dict.fromkeys(CARRIED_FIELDS, "")
     return [_row_record(row, carried, report_ts, source) for row in rows]
+
+
+def parse_injury_pdf_records(data: bytes, source: str = "<bytes>") -> list[dict[str, Any]]:
+    """Rows of an injury report PDF as dicts keyed by COLUMNS (see `parse_injury_pdf`)."""
+    return _parse(data, source)
 
 
 def records_to_frame(records: Sequence[dict[str, Any]]) -> pd.DataFrame:
