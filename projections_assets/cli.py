@@ -19,6 +19,7 @@ _COMMAND_MODULES = (
     "projections_assets.league.feed",
     "projections_assets.parsers.cli",
     "projections_assets.bench_cli",
+    "projections_assets.eval_cli",
 )
 
 

@@ -16,6 +16,7 @@ from projections_assets.platform.lake import TableRef
 TS = "datetime64[us, UTC]"
 
 _FRESHNESS = {
+    "as_of_ts": pa.Column(TS),
     "available_at": pa.Column(TS),
     "age_minutes": pa.Column("float64", pa.Check.ge(0)),
     "minutes_to_tip": pa.Column("float64"),

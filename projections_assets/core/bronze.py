@@ -128,7 +128,9 @@ def injury_report_rows(capture: Capture, sha256: str, blob_path: str) -> pd.Data
     frame.insert(1, "report_name", name)
     frame.insert(2, "row_index", pd.Series(range(len(frame)), dtype="int64"))
     frame["report_ts"] = pd.to_datetime(frame["report_ts"], utc=True)
-    return stamp(frame, capture, sha256, blob_path, available_at=frame["report_ts"].iloc[0] if len(frame) else None)
+    return stamp(
+        frame, capture, sha256, blob_path, available_at=frame["report_ts"].iloc[0] if len(frame) else None
+    )
 
 
 # --------------------------------------------------------------------------- polled sources
@@ -173,11 +175,11 @@ def lobby_groups(capture: Capture, game_date: date) -> pd.DataFrame:
     )
 
 
-def draftables_rows(
-    capture: Capture, sha256: str, blob_path: str, group: pd.Series
-) -> pd.DataFrame:
+def draftables_rows(capture: Capture, sha256: str, blob_path: str, group: pd.Series) -> pd.DataFrame:
     """One draft group's draftables with the lobby's facts about the group."""
-    frame = draftables.parse_draftables(capture.body, source=capture.url, draft_group_id=int(group["draft_group_id"]))
+    frame = draftables.parse_draftables(
+        capture.body, source=capture.url, draft_group_id=int(group["draft_group_id"])
+    )
     frame["lobby_game_type"] = str(group["game_type"])
     frame["lobby_suffix"] = str(group["suffix"])
     frame["lock_ts"] = pd.Series([_utc(group["lock_ts"])] * len(frame), index=frame.index, dtype=TS)

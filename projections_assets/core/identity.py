@@ -704,7 +704,9 @@ def link_dk_players(draftables: pd.DataFrame, directory: PlayerDirectory) -> pd.
         return _empty(LINK_COLUMNS)
     people = draftables.drop_duplicates("player_id").drop(columns=["draft_group_id"], errors="ignore")
     links = link_draftables(people, directory).drop(columns=["draft_group_id", "draftable_id"])
-    merged = draftables[["draft_group_id", "draftable_id", "player_id"]].rename(columns={"player_id": "dk_player_id"})
+    merged = draftables[["draft_group_id", "draftable_id", "player_id"]].rename(
+        columns={"player_id": "dk_player_id"}
+    )
     out = merged.merge(links, on="dk_player_id", how="left", validate="many_to_one")
     return out[list(LINK_COLUMNS)].astype(LINK_COLUMNS).reset_index(drop=True)
 

@@ -131,7 +131,9 @@ def game_labels(box: pd.DataFrame, game_date: str, previous: pd.DataFrame | None
         frames.append(rows)
     labels = pd.concat(frames, ignore_index=True)[list(LABEL_COLUMNS)]
     labels = labels.astype({c: t for c, t in LABEL_COLUMNS.items()})
-    labels = labels.sort_values(["game_id", "team_id", "starter", "minutes"], ascending=[True, True, False, False])
+    labels = labels.sort_values(
+        ["game_id", "team_id", "starter", "minutes"], ascending=[True, True, False, False]
+    )
     return LabelsResult(labels.reset_index(drop=True), not_final=not_final, corrected=corrected, new=new)
 
 
@@ -150,7 +152,9 @@ def label_completeness(labels: pd.DataFrame, min_listed: int = 8, min_starters: 
     (about 20 rows per date where 150+ existed, seeds/001) impossible to miss.
     """
     if labels.empty:
-        empty = pd.DataFrame(columns=["game_id", "team_id", "listed", "played", "starters", "minutes", "expected"])
+        empty = pd.DataFrame(
+            columns=["game_id", "team_id", "listed", "played", "starters", "minutes", "expected"]
+        )
         return Completeness(empty, empty.assign(problem=pd.Series(dtype=str)))
     per = labels.groupby(["game_id", "team_id"]).agg(
         listed=("player_id", "size"),

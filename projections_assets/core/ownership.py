@@ -54,7 +54,9 @@ def ownership_labels(
     index = snapshots.latest_capture(player_index, "available_at")
     teams = TeamDirectory.from_player_index(index)
     players = PlayerDirectory.from_player_index(index)
-    newest = draftables.sort_values("available_at").drop_duplicates(["draft_group_id", "player_id"], keep="last")
+    newest = draftables.sort_values("available_at").drop_duplicates(
+        ["draft_group_id", "player_id"], keep="last"
+    )
     links = link_dk_players(newest, players)
     labels, misses = [], []
     for group_id, rows in standings.sort_values("captured_at").groupby("draft_group_id"):

@@ -41,12 +41,16 @@ def dk_rules(config_dir: Path = CONFIG_DIR) -> ScoringRules:
     )
 
 
-def dk_points(stats: pd.DataFrame | Mapping[str, np.ndarray], rules: ScoringRules | None = None) -> np.ndarray:
+def dk_points(
+    stats: pd.DataFrame | Mapping[str, np.ndarray], rules: ScoringRules | None = None
+) -> np.ndarray:
     """DraftKings points per row of `stats` (columns pts, fg3m, reb, ast, stl, blk, tov)."""
     rules = rules or dk_rules()
     missing = [c for c in rules.stats if c not in stats]
     if missing:
         raise KeyError(f"DraftKings scoring needs columns {missing}")
     base = sum(np.asarray(stats[k], dtype="float64") * w for k, w in rules.points.items())
-    tens = sum((np.asarray(stats[k]) >= rules.bonus_threshold).astype(np.int64) for k in rules.bonus_categories)
+    tens = sum(
+        (np.asarray(stats[k]) >= rules.bonus_threshold).astype(np.int64) for k in rules.bonus_categories
+    )
     return np.asarray(base + rules.double_double * (tens >= 2) + rules.triple_double * (tens >= 3))

@@ -47,9 +47,10 @@ def cutoff(tip_ts: pd.Series, run_as_of_ts: datetime) -> pd.Series:
 
 
 def add_freshness(frame: pd.DataFrame, run_as_of_ts: datetime) -> pd.DataFrame:
-    """`age_minutes` (run_as_of - available_at) and `minutes_to_tip` (tip - run_as_of)."""
+    """`as_of_ts` (the snapshot's instant), `age_minutes` (as_of - available_at), `minutes_to_tip` (tip - as_of)."""
     as_of = pd.Timestamp(run_as_of_ts).tz_convert("UTC")
     out = frame.copy()
+    out["as_of_ts"] = pd.Series([as_of] * len(out), index=out.index, dtype=TS)
     out["age_minutes"] = minutes_between(as_of, utc(out["available_at"])).astype("float64")
     out["minutes_to_tip"] = minutes_between(utc(out["tip_ts"]), as_of).astype("float64")
     return out
@@ -196,6 +197,7 @@ def _empty_injuries() -> pd.DataFrame:
             "available_at": pd.Series(dtype=TS),
         }
     )
+    frame["as_of_ts"] = pd.Series(dtype=TS)
     frame["age_minutes"] = pd.Series(dtype="float64")
     frame["minutes_to_tip"] = pd.Series(dtype="float64")
     return frame

@@ -59,7 +59,9 @@ class BronzeSource:
 # --------------------------------------------------------------------------- capture functions
 
 
-def capture_injury_reports(rec: CaptureRecorder, loc: PartitionLocation, _as_of: datetime | None) -> pd.DataFrame:
+def capture_injury_reports(
+    rec: CaptureRecorder, loc: PartitionLocation, _as_of: datetime | None
+) -> pd.DataFrame:
     start, end = slot_window(parse_key(loc.key))
     frames, found = [], set()
     for report_ts, name in bronze.report_candidates(start, end):
@@ -105,7 +107,9 @@ def capture_draftables(rec: CaptureRecorder, loc: PartitionLocation, as_of: date
     for _, group in groups.iterrows():
         stored = rec.fetch("draftables", str(int(group["draft_group_id"])), as_of=as_of)
         frames.append(bronze.draftables_rows(stored.capture, stored.sha256, stored.blob_path, group))
-    return bronze.concat(frames, bronze.empty_like({**draftables.DRAFTABLE_COLUMNS, **contracts.DRAFTABLES_EXTRA}))
+    return bronze.concat(
+        frames, bronze.empty_like({**draftables.DRAFTABLE_COLUMNS, **contracts.DRAFTABLES_EXTRA})
+    )
 
 
 def _day(loc: PartitionLocation) -> date:
@@ -121,11 +125,19 @@ SLATE_SOURCES: tuple[BronzeSource, ...] = (
         polled=False,
     ),
     BronzeSource(contracts.BRONZE_SCHEDULE, capture_schedule, "The date's games from the league schedule."),
-    BronzeSource(contracts.BRONZE_ODDS, capture_odds, "Bookmaker quotes (h2h, spreads, totals) of the date's games."),
-    BronzeSource(contracts.BRONZE_ROSTERS, capture_rosters, "The league's player index: every player and team."),
-    BronzeSource(contracts.BRONZE_LINEUPS, capture_lineups, "Projected and confirmed starting lineups of the date."),
     BronzeSource(
-        contracts.BRONZE_DRAFTABLES, capture_draftables, "DraftKings classic draft groups of the date and their players."
+        contracts.BRONZE_ODDS, capture_odds, "Bookmaker quotes (h2h, spreads, totals) of the date's games."
+    ),
+    BronzeSource(
+        contracts.BRONZE_ROSTERS, capture_rosters, "The league's player index: every player and team."
+    ),
+    BronzeSource(
+        contracts.BRONZE_LINEUPS, capture_lineups, "Projected and confirmed starting lineups of the date."
+    ),
+    BronzeSource(
+        contracts.BRONZE_DRAFTABLES,
+        capture_draftables,
+        "DraftKings classic draft groups of the date and their players.",
     ),
 )
 
@@ -249,7 +261,9 @@ def bronze_contest_standings(
     with sources.client() as client:
         for key in _daily_keys(context):
             day = date.fromisoformat(key)
-            seen = lake_reader.read(contracts.BRONZE_DRAFTABLES.table, start=day, end=day, columns=["draft_group_id"])
+            seen = lake_reader.read(
+                contracts.BRONZE_DRAFTABLES.table, start=day, end=day, columns=["draft_group_id"]
+            )
             group_ids = sorted({int(g) for g in seen.frame["draft_group_id"].dropna()})
             rec = CaptureRecorder(lake, client)
             rows, waiting = [], []
@@ -259,7 +273,9 @@ def bronze_contest_standings(
                 except NotPublished:
                     waiting.append(group_id)
                     continue
-                frame = contest_standings.parse_contest_standings(stored.capture.body, source=stored.capture.url)
+                frame = contest_standings.parse_contest_standings(
+                    stored.capture.body, source=stored.capture.url
+                )
                 frame.insert(0, "draft_group_id", group_id)
                 rows.append(bronze.stamp(frame, stored.capture, stored.sha256, stored.blob_path))
             empty = bronze.empty_like({"draft_group_id": "int64", **contest_standings.OWNERSHIP_COLUMNS})

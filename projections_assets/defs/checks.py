@@ -35,7 +35,9 @@ def _description(contract: TableContract, name: str) -> str:
 
 def contract_check_specs(contract: TableContract) -> list[dg.AssetCheckSpec]:
     return [
-        dg.AssetCheckSpec(name, asset=_asset_key(contract), blocking=True, description=_description(contract, name))
+        dg.AssetCheckSpec(
+            name, asset=_asset_key(contract), blocking=True, description=_description(contract, name)
+        )
         for name in contract.check_names()
     ]
 

@@ -12,11 +12,24 @@ from projections_assets.defs.bronze import (
     bronze_boxscores,
     bronze_contest_standings,
 )
+from projections_assets.defs.evaluation import EVALUATION_ASSETS
+from projections_assets.defs.gold import (
+    SLATE_GOLD_ASSETS,
+    minutes_model_asset,
+    minutes_model_promotion,
+    minutes_training_set_asset,
+)
 from projections_assets.defs.labels import LABEL_ASSETS
+from projections_assets.defs.publish import build_slate_publish_asset
 from projections_assets.defs.silver import SILVER_ASSETS
+from projections_assets.platform.lake import TableRef
 
+# What a published slate is made of: the run of each table that the slot's pointer names.
+PUBLISHED_SLATE = build_slate_publish_asset(
+    [t for a in (*SILVER_ASSETS, *SLATE_GOLD_ASSETS) for t in [TableRef.from_path(k.path) for k in a.keys]]
+)
 # Every asset of a (game_date, slot) partition, sources first.
-SLATE_ASSETS = [*BRONZE_SLATE_ASSETS, *SILVER_ASSETS]
+SLATE_ASSETS = [*BRONZE_SLATE_ASSETS, *SILVER_ASSETS, *SLATE_GOLD_ASSETS, PUBLISHED_SLATE]
 SLATE_KEYS = [key for asset in SLATE_ASSETS for key in asset.keys]
 
 
@@ -52,4 +65,22 @@ LABELS_JOB = dg.define_asset_job(
     description="Final box scores and contest standings of a game_date -> frozen labels and actual ownership.",
 )
 
-JOBS = [SLATE_JOB, CAPTURE_JOB, LABELS_JOB]
+EVALUATION_JOB = dg.define_asset_job(
+    "evaluation",
+    selection=[key for a in EVALUATION_ASSETS for key in a.keys],
+    executor_def=dg.in_process_executor,
+    description="A game_date's minutes accuracy (model, oracle, baselines) and the tip-2h vs last-slot report.",
+)
+
+TRAINING_JOB = dg.define_asset_job(
+    "train_minutes",
+    selection=[
+        key
+        for a in (minutes_training_set_asset, minutes_model_asset, minutes_model_promotion)
+        for key in a.keys
+    ],
+    executor_def=dg.in_process_executor,
+    description="Build the training set, train the minutes model and promote it if it is no worse.",
+)
+
+JOBS = [SLATE_JOB, CAPTURE_JOB, LABELS_JOB, EVALUATION_JOB, TRAINING_JOB]

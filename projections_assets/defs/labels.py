@@ -103,9 +103,9 @@ def ownership_labels_asset(
             metadata={"unmatched": dg.MetadataValue.json(unmatched[:100]), "unmatched_count": len(unmatched)},
         )
     output = frames if len(frames) > 1 else next(iter(frames.values()))
-    yield from contract_outputs(context, contracts.OWNERSHIP_LABELS, output, metadata=partition_inputs_metadata(inputs))
+    yield from contract_outputs(
+        context, contracts.OWNERSHIP_LABELS, output, metadata=partition_inputs_metadata(inputs)
+    )
 
 
 LABEL_ASSETS = [game_labels_asset, ownership_labels_asset]
-
-

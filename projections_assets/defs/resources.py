@@ -5,6 +5,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import dagster as dg
+import pandas as pd
 from pydantic import Field, PrivateAttr
 
 from projections_assets.league.feed import FaultRule, Faults
@@ -170,5 +171,24 @@ class HttpSources(SourcesResource):
         )
 
 
+class OracleResource(dg.ConfigurableResource):
+    """The simulated league's oracle (`projections league oracle --out DIR`), for evaluation only."""
+
+    path: str | None = Field(
+        default=None,
+        description="oracle.parquet written by `projections league oracle`. Unset: evaluate without the oracle.",
+    )
+
+    def rows(self, game_ids: list[str]) -> pd.DataFrame | None:
+        if not self.path or not Path(self.path).exists():
+            return None
+        return pd.read_parquet(Path(self.path), filters=[("game_id", "in", list(game_ids))])
+
+
 def default_resources() -> dict[str, dg.ConfigurableResource | dg.ConfigurableIOManager]:
-    return {LAKE_IO_MANAGER_KEY: LakeIOManager(), "lake_reader": LakeReader(), SOURCES_KEY: LeagueSources()}
+    return {
+        LAKE_IO_MANAGER_KEY: LakeIOManager(),
+        "lake_reader": LakeReader(),
+        SOURCES_KEY: LeagueSources(),
+        "oracle": OracleResource(),
+    }

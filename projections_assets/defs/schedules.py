@@ -46,7 +46,9 @@ def source_poller(context: dg.ScheduleEvaluationContext) -> dg.RunRequest | dg.S
     description="At 6 AM Eastern, freeze the labels and ownership of yesterday's games.",
 )
 def nightly_labels(context: dg.ScheduleEvaluationContext) -> dg.RunRequest:
-    yesterday = (context.scheduled_execution_time.astimezone(eastern()) - timedelta(days=1)).date().isoformat()
+    yesterday = (
+        (context.scheduled_execution_time.astimezone(eastern()) - timedelta(days=1)).date().isoformat()
+    )
     return dg.RunRequest(run_key=f"labels:{yesterday}", partition_key=yesterday)
 
 

@@ -47,7 +47,9 @@ def injury_report_sensor(context: dg.SensorEvaluationContext, sources: SourcesRe
         if after is None:
             now = client.probe_now()
             if now is None:
-                return dg.SensorResult(skip_reason="the report source sent no clock (Date header); set a cursor")
+                return dg.SensorResult(
+                    skip_reason="the report source sent no clock (Date header); set a cursor"
+                )
             after = first_cursor(now)
         result = watch(after, _probe(client))
         selection = slate_selection(include_polled=client.answers_as_of)

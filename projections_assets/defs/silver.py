@@ -61,7 +61,9 @@ class SilverContext:
         self.as_of = location.run_as_of_ts
 
     def read(self, table: TableRef, days_back: int = 0) -> HistoryRead:
-        return self.reader.read(table, start=self.day - timedelta(days=days_back), end=self.day, as_of=self.as_of)
+        return self.reader.read(
+            table, start=self.day - timedelta(days=days_back), end=self.day, as_of=self.as_of
+        )
 
 
 def _games_by_key(games: pd.DataFrame | Mapping[str, pd.DataFrame] | None, key: str) -> pd.DataFrame | None:
@@ -74,7 +76,9 @@ def _freshness_metadata(frame: pd.DataFrame) -> dict[str, object]:
     if frame.empty or "game_id" not in frame:
         return {"rows": 0}
     per_game = frame.groupby("game_id").agg(
-        age_minutes=("age_minutes", "min"), minutes_to_tip=("minutes_to_tip", "first"), rows=("game_id", "size")
+        age_minutes=("age_minutes", "min"),
+        minutes_to_tip=("minutes_to_tip", "first"),
+        rows=("game_id", "size"),
     )
     return {
         "rows": len(frame),
@@ -204,7 +208,9 @@ def build_injuries(ctx: SilverContext) -> Built:
                 }
             )
     elif len(games):
-        problems.append({"check": CHECK_FRESHNESS, "newest_report": None, "hint": "no injury report captured"})
+        problems.append(
+            {"check": CHECK_FRESHNESS, "newest_report": None, "hint": "no injury report captured"}
+        )
     frame = players.match(frame, "player_name", "team_tricode", "last_first", unique_within=["game_id"])
     unmatched = frame[frame["player_id"].isna()]
     problems += [
@@ -223,7 +229,9 @@ def build_odds(ctx: SilverContext) -> Built:
     quotes = ctx.read(bronze_contracts.BRONZE_ODDS.table)
     teams, _, index = _directories(ctx)
     games = ctx.games if ctx.games is not None else pd.DataFrame()
-    frame = snapshots.odds_snapshot(quotes.frame, games, ctx.as_of, lambda name: teams.resolve_name(name).tricode)
+    frame = snapshots.odds_snapshot(
+        quotes.frame, games, ctx.as_of, lambda name: teams.resolve_name(name).tricode
+    )
     missing = sorted(set(games.get("game_id", [])) - set(frame["game_id"]))
     return Built(frame, [quotes, index], {"games_without_odds": dg.MetadataValue.json(missing)})
 
@@ -242,12 +250,17 @@ def build_roster(ctx: SilverContext) -> Built:
     ]
     teams_expected = 2 * len(games)
     if len(counts) < teams_expected:
-        problems.append({"check": CHECK_ROSTER_COMPLETE, "teams_with_players": len(counts), "teams": teams_expected})
+        problems.append(
+            {"check": CHECK_ROSTER_COMPLETE, "teams_with_players": len(counts), "teams": teams_expected}
+        )
     fallback = sorted(set(frame["roster_source_date"]) - {ctx.day.isoformat()})
     return Built(
         frame,
         [captures],
-        {"roster_source_dates": dg.MetadataValue.json(sorted(set(frame["roster_source_date"]))), "fallback": bool(fallback)},
+        {
+            "roster_source_dates": dg.MetadataValue.json(sorted(set(frame["roster_source_date"]))),
+            "fallback": bool(fallback),
+        },
         problems,
     )
 
@@ -283,7 +296,11 @@ def build_dk_slate(ctx: SilverContext) -> Built:
     )
 
 
-_IDENTITY_CHECK = (CHECK_IDENTITIES_MATCHED, "Every name resolved to one player id (unmatched ones listed).", False)
+_IDENTITY_CHECK = (
+    CHECK_IDENTITIES_MATCHED,
+    "Every name resolved to one player id (unmatched ones listed).",
+    False,
+)
 
 SILVER_ASSETS = [
     _silver_asset(
@@ -300,7 +317,11 @@ SILVER_ASSETS = [
         [bronze_contracts.BRONZE_INJURY_REPORTS.table, bronze_contracts.BRONZE_ROSTERS.table],
         (
             _IDENTITY_CHECK,
-            (CHECK_FRESHNESS, f"The newest injury report is at most {INJURY_MAX_AGE_MINUTES:.0f} min old.", True),
+            (
+                CHECK_FRESHNESS,
+                f"The newest injury report is at most {INJURY_MAX_AGE_MINUTES:.0f} min old.",
+                True,
+            ),
         ),
     ),
     _silver_asset(
@@ -314,7 +335,13 @@ SILVER_ASSETS = [
         build_roster,
         "Every player of each team playing on the date, from the newest player-index capture by min(slot, tip).",
         [bronze_contracts.BRONZE_ROSTERS.table],
-        ((CHECK_ROSTER_COMPLETE, f"Every team of every game has at least {MIN_ROSTER} rostered players.", True),),
+        (
+            (
+                CHECK_ROSTER_COMPLETE,
+                f"Every team of every game has at least {MIN_ROSTER} rostered players.",
+                True,
+            ),
+        ),
     ),
     _silver_asset(
         contracts.SILVER_LINEUPS,

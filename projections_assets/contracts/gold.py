@@ -1,0 +1,210 @@
+"""Contracts of the gold tables: minutes features, training sets, model metrics and projections."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pandera.pandas as pa
+
+from projections_assets.contracts import register
+from projections_assets.contracts.base import ContractRule, TableContract
+from projections_assets.core.features import FEATURE_COLUMNS, ID_COLUMNS
+from projections_assets.platform.lake import TableRef
+
+TS = "datetime64[us, UTC]"
+# An NBA team carries 13+ players under contract: fewer rows for a team-game is a broken input.
+MIN_ROWS_PER_TEAM_GAME = 13
+TEAM_MINUTES_RANGE = (235.0, 245.0)
+
+CHECK_ROSTER_ROWS = "rows_per_team_game"
+CHECK_QUANTILE_ORDER = "quantile_order"
+CHECK_TEAM_MINUTES = "team_minutes_reconciled"
+CHECK_MODEL_RECORDED = "model_run_recorded"
+
+
+def _column(dtype: str) -> pa.Column:
+    if dtype == "str":
+        return pa.Column(str)
+    if dtype == "category":
+        return pa.Column(nullable=True)
+    return pa.Column(dtype, nullable=dtype.startswith("float"))
+
+
+def _rows_per_team_game(df: pd.DataFrame) -> pd.DataFrame:
+    keys = [c for c in ("game_id", "team_id", "as_of_ts") if c in df.columns]
+    counts = df.groupby(keys).size().rename("rows").reset_index()
+    return counts[counts["rows"] < MIN_ROWS_PER_TEAM_GAME]
+
+
+ROWS_PER_TEAM_GAME = ContractRule(
+    CHECK_ROSTER_ROWS,
+    f"Every team of every game has a row for each rostered player ({MIN_ROWS_PER_TEAM_GAME}+).",
+    _rows_per_team_game,
+)
+
+_feature_columns = {
+    **{name: _column(dtype) for name, dtype in ID_COLUMNS.items()},
+    **{name: _column(dtype) for name, dtype in FEATURE_COLUMNS.items()},
+    "available_at": pa.Column(TS),
+}
+
+MINUTES_FEATURES = register(
+    TableContract(
+        table=TableRef("gold", "minutes_features"),
+        schema=pa.DataFrameSchema(_feature_columns, strict=True),
+        keys=("game_id", "player_id"),
+        tip_column="tip_ts",
+        allow_empty=True,
+        description="Minutes features per rostered player and game of the slate, as known at the slot.",
+        rules=(ROWS_PER_TEAM_GAME,),
+    )
+)
+
+MINUTES_TRAINING_SET = register(
+    TableContract(
+        table=TableRef("gold", "minutes_training_set"),
+        schema=pa.DataFrameSchema(
+            {
+                **_feature_columns,
+                "horizon": pa.Column(str, pa.Check.isin(["tip-2h", "last"])),
+                "minutes": pa.Column("float64", pa.Check.in_range(0, 70)),
+                "played": pa.Column(bool),
+            },
+            strict=True,
+        ),
+        keys=("game_id", "player_id", "horizon"),
+        tip_column="tip_ts",
+        description="Feature rows at each game's horizons (last slot <= tip - 2h, last slot before tip) with labels.",
+        rules=(ROWS_PER_TEAM_GAME,),
+    )
+)
+
+MINUTES_MODEL_METRICS = register(
+    TableContract(
+        table=TableRef("gold", "minutes_model"),
+        schema=pa.DataFrameSchema(
+            {
+                "model_run_id": pa.Column(str),
+                "split": pa.Column(str),
+                "metric": pa.Column(str),
+                "value": pa.Column("float64"),
+            },
+            strict=True,
+        ),
+        keys=("split", "metric"),
+        asof_column=None,
+        description="Holdout metrics of a trained minutes model (its artifacts live under models/minutes/run=...).",
+    )
+)
+
+
+def _quantile_disorder(df: pd.DataFrame) -> pd.DataFrame:
+    return df[(df["p10"] > df["p50"] + 1e-9) | (df["p50"] > df["p90"] + 1e-9) | (df["p10"] < 0)]
+
+
+def _team_minutes_off(df: pd.DataFrame) -> pd.DataFrame:
+    sums = df.groupby(["game_id", "team_id"])["exp_minutes"].sum().rename("team_minutes").reset_index()
+    lo, hi = TEAM_MINUTES_RANGE
+    return sums[(sums["team_minutes"] < lo) | (sums["team_minutes"] > hi)]
+
+
+def _no_model(df: pd.DataFrame) -> pd.DataFrame:
+    return df[df["model_run_id"].isna() | (df["model_run_id"].astype(str) == "")]
+
+
+MINUTES_PROJECTIONS = register(
+    TableContract(
+        table=TableRef("gold", "minutes_projections"),
+        schema=pa.DataFrameSchema(
+            {
+                "game_id": pa.Column(str),
+                "game_date": pa.Column(str),
+                "tip_ts": pa.Column(TS),
+                "as_of_ts": pa.Column(TS),
+                "team_id": pa.Column("int64"),
+                "player_id": pa.Column("int64"),
+                "player_name": pa.Column(str),
+                "status": pa.Column(str),
+                "role": pa.Column(str, pa.Check.isin(["starter", "rotation", "bench"])),
+                "p10": pa.Column("float64", pa.Check.in_range(0, 48)),
+                "p50": pa.Column("float64", pa.Check.in_range(0, 48)),
+                "p90": pa.Column("float64", pa.Check.in_range(0, 48)),
+                "play_prob": pa.Column("float64", pa.Check.in_range(0, 1)),
+                "exp_minutes": pa.Column("float64", pa.Check.in_range(0, 48)),
+                "team_sum_raw": pa.Column("float64"),
+                "sanity_flag": pa.Column(bool),
+                "model_run_id": pa.Column(str),
+                "available_at": pa.Column(TS),
+            },
+            strict=True,
+        ),
+        keys=("game_id", "player_id"),
+        tip_column="tip_ts",
+        allow_empty=True,
+        description="Minutes p10/p50/p90 (if he plays), play probability and reconciled expected minutes.",
+        rules=(
+            ContractRule(
+                CHECK_QUANTILE_ORDER, "0 <= p10 <= p50 <= p90 for every player.", _quantile_disorder
+            ),
+            ContractRule(
+                CHECK_TEAM_MINUTES,
+                f"Each team's expected minutes sum to within {TEAM_MINUTES_RANGE} after reconciliation.",
+                _team_minutes_off,
+            ),
+            ContractRule(CHECK_MODEL_RECORDED, "Every row names the model run that scored it.", _no_model),
+            ROWS_PER_TEAM_GAME,
+        ),
+    )
+)
+
+
+MINUTES_EVALUATION = register(
+    TableContract(
+        table=TableRef("gold", "minutes_evaluation"),
+        schema=pa.DataFrameSchema(
+            {
+                "game_date": pa.Column(str),
+                "horizon": pa.Column(str),
+                "predictor": pa.Column(str),
+                "role": pa.Column(str),
+                "metric": pa.Column(str),
+                "value": pa.Column("float64", nullable=True),
+            },
+            strict=True,
+        ),
+        keys=("horizon", "predictor", "role", "metric"),
+        asof_column=None,
+        allow_empty=True,
+        description="Minutes accuracy of a game date: model, oracle and naive baselines, by horizon and role.",
+    )
+)
+
+MINUTES_WHAT_IF = register(
+    TableContract(
+        table=TableRef("gold", "minutes_what_if"),
+        schema=pa.DataFrameSchema(
+            {
+                "game_id": pa.Column(str),
+                "player_id": pa.Column("int64"),
+                "player_name": pa.Column(str),
+                "team_id": pa.Column("int64"),
+                "status_early": pa.Column(str),
+                "status_late": pa.Column(str),
+                "p50_early": pa.Column("float64"),
+                "p50_late": pa.Column("float64"),
+                "exp_minutes_early": pa.Column("float64"),
+                "exp_minutes_late": pa.Column("float64"),
+                "play_prob_early": pa.Column("float64"),
+                "play_prob_late": pa.Column("float64"),
+                "minutes": pa.Column("float64", nullable=True),
+                "played": pa.Column("boolean", nullable=True),
+                "delta_exp_minutes": pa.Column("float64"),
+                "status_changed": pa.Column(bool),
+            },
+            strict=True,
+        ),
+        keys=("game_id", "player_id"),
+        asof_column=None,
+        allow_empty=True,
+        description="Projections at tip - 2 h vs the last slot before tip: each player's change and the outcome.",
+    )
+)

@@ -1,0 +1,403 @@
+"""Gold assets: minutes features, training sets, the minutes model and its promotion, projections.
+
+Live and historical partitions share one feature builder (`core.features`);
+the training set runs it in bulk over every game's horizons and a parity check
+rebuilds sampled partitions through the partition path. A trained model is
+written to its own run directory and becomes current only through the
+promotion asset, which runs only when the blocking "no worse than the
+current model" check passed.
+"""
+
+from collections.abc import Iterator, Mapping
+from datetime import date, timedelta
+from functools import lru_cache
+from pathlib import Path
+
+import dagster as dg
+import numpy as np
+import pandas as pd
+from pydantic import Field
+
+from projections_assets.contracts import gold as contracts
+from projections_assets.contracts import labels as label_contracts
+from projections_assets.contracts import silver as silver_contracts
+from projections_assets.core import minutes, training
+from projections_assets.core.features import FEATURE_COLUMNS, SlateInputs, minutes_features
+from projections_assets.defs.checks import contract_check_specs, contract_outputs
+from projections_assets.defs.partitions import SLATE_PARTITIONS
+from projections_assets.defs.resources import LakeReader, partition_inputs_metadata
+from projections_assets.platform.artifacts import ArtifactStore, NoCurrentArtifact
+from projections_assets.platform.lake import PartitionLocation
+from projections_assets.platform.publish import load_partition
+
+GROUP = "gold"
+MODEL_NAME = "minutes"
+# Label history the features look back over (a season and its predecessor's tail).
+LABEL_LOOKBACK = timedelta(days=400)
+CHECK_PARITY = "parity_with_partitions"
+CHECK_COMPLETE = "training_dates_complete"
+CHECK_NO_WORSE = "no_worse_than_current"
+PARITY_SAMPLES = 6
+SILVER_INPUTS = {
+    "schedule": silver_contracts.SILVER_SCHEDULE,
+    "roster": silver_contracts.SILVER_ROSTER,
+    "injuries": silver_contracts.SILVER_INJURIES,
+    "lineups": silver_contracts.SILVER_LINEUPS,
+    "odds": silver_contracts.SILVER_ODDS,
+}
+
+
+def _by_key(value: pd.DataFrame | Mapping[str, pd.DataFrame], key: str) -> pd.DataFrame:
+    return value if isinstance(value, pd.DataFrame) else value[key]
+
+
+def read_labels(reader: LakeReader, first: date, last: date):
+    """Every label of game dates in [first - lookback, last - 1 day] (features use earlier dates only)."""
+    return reader.read(
+        label_contracts.GAME_LABELS.table, start=first - LABEL_LOOKBACK, end=last - timedelta(days=1)
+    )
+
+
+def partition_features(inputs: SlateInputs, labels: pd.DataFrame, day: date) -> pd.DataFrame:
+    """The partition path: one slot's features from its snapshots and the labels of earlier dates."""
+    earlier = labels[pd.to_datetime(labels["game_date"]).dt.date < day] if len(labels) else labels
+    return training.with_available_at(minutes_features(inputs, earlier))
+
+
+def load_partition_inputs(reader: LakeReader, key: str) -> SlateInputs:
+    """A partition's silver snapshots, read through their pointers (the partition path's inputs)."""
+    lake = reader.lake()
+    location = PartitionLocation.from_key(key)
+    frames = {name: load_partition(lake, c.table, location) for name, c in SILVER_INPUTS.items()}
+    return SlateInputs(**frames)
+
+
+# --------------------------------------------------------------------------- features
+
+
+@dg.asset(
+    key=contracts.MINUTES_FEATURES.table.key_path,
+    ins={name: dg.AssetIn(dg.AssetKey(c.table.key_path)) for name, c in SILVER_INPUTS.items()},
+    deps=[dg.AssetKey(label_contracts.GAME_LABELS.table.key_path)],
+    partitions_def=SLATE_PARTITIONS,
+    check_specs=contract_check_specs(contracts.MINUTES_FEATURES),
+    backfill_policy=dg.BackfillPolicy.single_run(),
+    group_name=GROUP,
+    kinds={"parquet"},
+    tags={"layer": "gold"},
+)
+def minutes_features_asset(
+    context: dg.AssetExecutionContext,
+    lake_reader: LakeReader,
+    schedule,
+    roster,
+    injuries,
+    lineups,
+    odds,
+) -> Iterator:
+    """Minutes features of every rostered player of the slate, as known at the slot (one builder for all)."""
+    keys = context.partition_keys
+    days = [PartitionLocation.from_key(k).game_date for k in keys]
+    labels = read_labels(lake_reader, min(days), max(days))
+    frames = {}
+    for key, day in zip(keys, days, strict=True):
+        inputs = SlateInputs(
+            _by_key(schedule, key),
+            _by_key(roster, key),
+            _by_key(injuries, key),
+            _by_key(lineups, key),
+            _by_key(odds, key),
+        )
+        frames[key] = partition_features(inputs, labels.frame, day)
+    output = frames if len(frames) > 1 else next(iter(frames.values()))
+    metadata = {
+        **partition_inputs_metadata({k: [labels.record] for k in keys}),
+        "players": sum(len(f) for f in frames.values()),
+        "label_rows": len(labels.frame),
+    }
+    yield from contract_outputs(context, contracts.MINUTES_FEATURES, output, metadata=metadata)
+
+
+# --------------------------------------------------------------------------- training set
+
+
+class TrainingWindow(dg.Config):
+    start_date: str | None = Field(
+        default=None, description="First game date (YYYY-MM-DD). Unset: the earliest silver."
+    )
+    end_date: str | None = Field(default=None, description="Last game date. Unset: the latest labelled date.")
+
+
+def _read_silver(reader: LakeReader, start: date | None, end: date | None) -> SlateInputs:
+    return SlateInputs(
+        **{name: reader.read(c.table, start=start, end=end).frame for name, c in SILVER_INPUTS.items()}
+    )
+
+
+def _parity(
+    reader: LakeReader, rows: pd.DataFrame, labels: pd.DataFrame, rng: np.random.Generator
+) -> list[dict]:
+    """Rebuild sampled (date, slot) partitions through the partition path; list every difference."""
+    pairs = rows[["game_date", "as_of_ts"]].drop_duplicates().reset_index(drop=True)
+    picked = pairs.iloc[rng.choice(len(pairs), size=min(PARITY_SAMPLES, len(pairs)), replace=False)]
+    problems = []
+    cols = list(FEATURE_COLUMNS)
+    for pair in picked.itertuples():
+        slot = pd.Timestamp(pair.as_of_ts).tz_convert("America/New_York").strftime("%H:%M")
+        key = f"{pair.game_date}|{slot}"
+        live = partition_features(
+            load_partition_inputs(reader, key), labels, date.fromisoformat(pair.game_date)
+        )
+        bulk = rows[(rows["game_date"] == pair.game_date) & (rows["as_of_ts"] == pair.as_of_ts)]
+        merged = bulk.merge(live, on=["game_id", "player_id"], suffixes=("_bulk", "_live"), how="left")
+        missing = int(merged[f"{cols[0]}_live"].isna().sum() - merged[f"{cols[0]}_bulk"].isna().sum())
+        if missing > 0:
+            problems.append({"partition": key, "rows_missing_from_partition_path": missing})
+        for col in cols:
+            a, b = merged[f"{col}_bulk"], merged[f"{col}_live"]
+            if col == "position_group":
+                differ = a.astype(str) != b.astype(str)
+            else:
+                differ = ~np.isclose(a.astype(float), b.astype(float), equal_nan=True)
+            if differ.any():
+                problems.append({"partition": key, "column": col, "rows": int(differ.sum())})
+    return problems
+
+
+@dg.asset(
+    key=contracts.MINUTES_TRAINING_SET.table.key_path,
+    deps=[
+        *(dg.AssetKey(c.table.key_path) for c in SILVER_INPUTS.values()),
+        dg.AssetKey(label_contracts.GAME_LABELS.table.key_path),
+    ],
+    check_specs=[
+        *contract_check_specs(contracts.MINUTES_TRAINING_SET),
+        dg.AssetCheckSpec(
+            CHECK_PARITY,
+            asset=contracts.MINUTES_TRAINING_SET.table.key_path,
+            blocking=True,
+            description="Sampled (date, slot) partitions rebuilt through the partition path equal the bulk rows.",
+        ),
+        dg.AssetCheckSpec(
+            CHECK_COMPLETE,
+            asset=contracts.MINUTES_TRAINING_SET.table.key_path,
+            blocking=True,
+            description="Every labelled game of every date has training rows (none lost to a failed join).",
+        ),
+    ],
+    group_name=GROUP,
+    kinds={"parquet"},
+    tags={"layer": "gold"},
+)
+def minutes_training_set_asset(
+    context: dg.AssetExecutionContext, config: TrainingWindow, lake_reader: LakeReader
+) -> Iterator:
+    """Every game's feature rows at its horizons (last slot <= tip - 2 h, last slot before tip), with labels."""
+    start = date.fromisoformat(config.start_date) if config.start_date else None
+    end = date.fromisoformat(config.end_date) if config.end_date else None
+    inputs = _read_silver(lake_reader, start, end)
+    if inputs.schedule.empty:
+        raise ValueError(
+            "no silver snapshots in the window: materialize the slate assets for the history first"
+        )
+    days = pd.to_datetime(inputs.schedule["game_date"]).dt.date
+    labels = read_labels(lake_reader, days.min(), days.max() + timedelta(days=1))
+    horizons = training.horizon_slots(inputs.schedule)
+    context.log.info(
+        f"building {len(horizons)} (game, horizon) rows from {inputs.schedule['as_of_ts'].nunique()} slots"
+    )
+    rows = training.training_rows(inputs, labels.frame, horizons)
+    coverage = training.label_coverage(inputs, horizons, rows, labels.frame)
+    unlabelled = coverage[(coverage["games_labelled"] > 0) & (coverage["missing_games"] > 0)]
+    selected = {k.name for k in context.selected_asset_check_keys}
+    if CHECK_COMPLETE in selected:
+        yield dg.AssetCheckResult(
+            check_name=CHECK_COMPLETE,
+            passed=unlabelled.empty,
+            metadata={
+                "dates": len(coverage),
+                "incomplete_dates": dg.MetadataValue.json(unlabelled.to_dict(orient="records")[:50]),
+            },
+        )
+    if CHECK_PARITY in selected:
+        problems = _parity(lake_reader, rows, labels.frame, np.random.default_rng(len(rows)))
+        yield dg.AssetCheckResult(
+            check_name=CHECK_PARITY,
+            passed=not problems,
+            metadata={"samples": PARITY_SAMPLES, "differences": dg.MetadataValue.json(problems[:50])},
+        )
+    metadata = {
+        "rows": len(rows),
+        "games": int(rows["game_id"].nunique()),
+        "dates": dg.MetadataValue.json([str(rows["game_date"].min()), str(rows["game_date"].max())]),
+        "rows_by_horizon": dg.MetadataValue.json(rows["horizon"].value_counts().to_dict()),
+    }
+    yield from contract_outputs(context, contracts.MINUTES_TRAINING_SET, rows, metadata=metadata)
+
+
+# --------------------------------------------------------------------------- model and promotion
+
+
+def _holdout_split(rows: pd.DataFrame, share: float) -> tuple[pd.DataFrame, pd.DataFrame]:
+    return minutes.split_dates(rows, share)
+
+
+def _score(model: minutes.MinutesModel, rows: pd.DataFrame) -> dict[str, float]:
+    scored = rows[["minutes", "played", "status"]].join(
+        minutes.predict(model, rows)[["p10", "p50", "p90", "play_prob"]]
+    )
+    return minutes.metrics(scored)
+
+
+@lru_cache(maxsize=4)
+def load_model(path: str) -> minutes.MinutesModel:
+    """A model directory, loaded once per process (directories are immutable)."""
+    return minutes.MinutesModel.load(Path(path))
+
+
+@dg.asset(
+    key=contracts.MINUTES_MODEL_METRICS.table.key_path,
+    ins={"training_set": dg.AssetIn(dg.AssetKey(contracts.MINUTES_TRAINING_SET.table.key_path))},
+    check_specs=[
+        *contract_check_specs(contracts.MINUTES_MODEL_METRICS),
+        dg.AssetCheckSpec(
+            CHECK_NO_WORSE,
+            asset=contracts.MINUTES_MODEL_METRICS.table.key_path,
+            blocking=True,
+            description="On held-out dates the new model's MAE and pinball loss are no worse than the current model's.",
+        ),
+    ],
+    group_name=GROUP,
+    kinds={"lightgbm"},
+    tags={"layer": "gold"},
+)
+def minutes_model_asset(
+    context: dg.AssetExecutionContext, lake_reader: LakeReader, training_set: pd.DataFrame
+) -> Iterator:
+    """Train the minutes model (p10/p50/p90 + play probability, calibrated) and store it by run id."""
+    settings = minutes.minutes_settings()
+    fit_rows, holdout = _holdout_split(training_set, settings.calibration_share)
+    model = minutes.train(fit_rows, settings)
+    run_id = context.run.run_id
+    store = ArtifactStore(lake_reader.lake())
+    candidate = _score(model, holdout)
+    try:
+        current_run, current_dir = store.current(MODEL_NAME)
+        current = _score(load_model(str(current_dir)), holdout)
+    except NoCurrentArtifact:
+        current_run, current = None, None
+    model.info.update(
+        holdout_dates=[str(holdout["game_date"].min()), str(holdout["game_date"].max())], holdout=candidate
+    )
+    model_dir = store.write(MODEL_NAME, run_id, model.save)
+    worse = [] if current is None else [m for m in ("mae", "pinball") if candidate[m] > current[m] + 1e-9]
+    if CHECK_NO_WORSE in {k.name for k in context.selected_asset_check_keys}:
+        yield dg.AssetCheckResult(
+            check_name=CHECK_NO_WORSE,
+            passed=not worse,
+            metadata={
+                "candidate": dg.MetadataValue.json(candidate),
+                "current": dg.MetadataValue.json(current or {}),
+                "current_run": current_run or "none",
+                "worse_on": dg.MetadataValue.json(worse),
+            },
+        )
+    table = pd.DataFrame(
+        [
+            {"model_run_id": run_id, "split": "holdout", "metric": k, "value": float(v)}
+            for k, v in candidate.items()
+        ]
+        + [
+            {"model_run_id": run_id, "split": "band_shift", "metric": str(q), "value": s}
+            for q, s in model.band_shift.items()
+        ]
+    )
+    metadata = {
+        "model_dir": dg.MetadataValue.path(str(model_dir)),
+        "holdout": dg.MetadataValue.json(candidate),
+        "features": dg.MetadataValue.json(model.feature_columns),
+    }
+    yield from contract_outputs(context, contracts.MINUTES_MODEL_METRICS, table, metadata=metadata)
+
+
+@dg.asset(
+    key=["published", "minutes_model"],
+    ins={"metrics": dg.AssetIn(dg.AssetKey(contracts.MINUTES_MODEL_METRICS.table.key_path))},
+    group_name="published",
+    tags={"layer": "published"},
+)
+def minutes_model_promotion(
+    context: dg.AssetExecutionContext, lake_reader: LakeReader, metrics: pd.DataFrame
+) -> dg.MaterializeResult:
+    """Make the newly trained minutes model current (runs only when it is no worse than the current one)."""
+    run_id = str(metrics["model_run_id"].iloc[0])
+    outcome = ArtifactStore(lake_reader.lake()).promote(
+        MODEL_NAME, run_id, orchestrator_run_id=context.run.run_id
+    )
+    return dg.MaterializeResult(metadata={"model_run_id": run_id, "pointer_moved": outcome.moved})
+
+
+# --------------------------------------------------------------------------- projections
+
+
+@dg.asset(
+    key=contracts.MINUTES_PROJECTIONS.table.key_path,
+    ins={"features": dg.AssetIn(dg.AssetKey(contracts.MINUTES_FEATURES.table.key_path))},
+    deps=[dg.AssetKey(["published", "minutes_model"])],
+    partitions_def=SLATE_PARTITIONS,
+    check_specs=contract_check_specs(contracts.MINUTES_PROJECTIONS),
+    backfill_policy=dg.BackfillPolicy.single_run(),
+    group_name=GROUP,
+    kinds={"parquet"},
+    tags={"layer": "gold"},
+)
+def minutes_projections_asset(
+    context: dg.AssetExecutionContext, lake_reader: LakeReader, features
+) -> Iterator:
+    """Minutes p10/p50/p90, play probability and team-reconciled expected minutes for every rostered player."""
+    try:
+        run_id, model_dir = ArtifactStore(lake_reader.lake()).current(MODEL_NAME)
+    except NoCurrentArtifact as exc:
+        raise NoCurrentArtifact(
+            f"{exc}: materialize gold/minutes_training_set, gold/minutes_model and published/minutes_model first"
+        ) from exc
+    model = load_model(str(model_dir))
+    frames, flagged = {}, {}
+    for key in context.partition_keys:
+        frame = _by_key(features, key)
+        frames[key] = project(model, frame, run_id)
+        flagged[key] = (
+            frames[key]
+            .loc[frames[key]["sanity_flag"], ["game_id", "team_id", "team_sum_raw"]]
+            .drop_duplicates()
+            .to_dict(orient="records")
+        )
+        if flagged[key]:
+            context.log.warning(
+                f"{key}: team minutes outside the sanity band before reconciliation: {flagged[key]}"
+            )
+    output = frames if len(frames) > 1 else next(iter(frames.values()))
+    metadata = {"model_run_id": run_id, "sanity_flags": dg.MetadataValue.json(flagged)}
+    yield from contract_outputs(context, contracts.MINUTES_PROJECTIONS, output, metadata=metadata)
+
+
+def project(model: minutes.MinutesModel, features: pd.DataFrame, model_run_id: str) -> pd.DataFrame:
+    """Score and reconcile one partition's features; the columns of `MINUTES_PROJECTIONS`."""
+    columns = list(contracts.MINUTES_PROJECTIONS.schema.columns)
+    scored = minutes.reconcile(minutes.predict(model, features))
+    ids = features[["game_date", "tip_ts", "player_name", "available_at"]]
+    out = scored.join(ids)
+    out["role"] = minutes.role_bucket(features).to_numpy()
+    out["model_run_id"] = model_run_id
+    out["sanity_flag"] = out["sanity_flag"].astype(bool)
+    return out[columns]
+
+
+GOLD_ASSETS = [
+    minutes_features_asset,
+    minutes_training_set_asset,
+    minutes_model_asset,
+    minutes_model_promotion,
+    minutes_projections_asset,
+]
+SLATE_GOLD_ASSETS = [minutes_features_asset, minutes_projections_asset]

@@ -1,0 +1,192 @@
+"""Gold on a small history: training set (parity, completeness), model, promotion, projections, evaluation.
+
+Labels come through the real label path (box score payloads -> bronze -> labels). The silver history
+at two slots a day is written from the league's as-of adapter, which the league tests prove equal to
+the silver path, so a dozen days of history take seconds instead of minutes.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import dagster as dg
+import numpy as np
+import pandas as pd
+import pytest
+
+from projections_assets.contracts import gold as contracts
+from projections_assets.contracts import silver as silver_contracts
+from projections_assets.defs.bronze import bronze_boxscores
+from projections_assets.defs.evaluation import EVALUATION_ASSETS
+from projections_assets.defs.gold import (
+    CHECK_COMPLETE,
+    CHECK_NO_WORSE,
+    CHECK_PARITY,
+    MODEL_NAME,
+    SLATE_GOLD_ASSETS,
+    minutes_model_asset,
+    minutes_model_promotion,
+    minutes_training_set_asset,
+)
+from projections_assets.defs.labels import game_labels_asset
+from projections_assets.defs.resources import OracleResource
+from projections_assets.defs.silver import SILVER_ASSETS
+from projections_assets.league.asof import LeagueAsOf
+from projections_assets.league.generate import read_league_tables
+from projections_assets.partitions import parse_key
+from projections_assets.platform.artifacts import ArtifactStore
+from projections_assets.platform.lake import Lake, PartitionLocation
+from projections_assets.platform.pointers import pointer_history
+from projections_assets.platform.publish import load_partition, publish_partition
+from projections_assets_tests.defs.conftest import league_sources, resources
+
+FIRST, LAST = date(2026, 1, 2), date(2026, 1, 16)
+SLOTS = ("17:00", "18:45")
+TRAINING = [minutes_training_set_asset, minutes_model_asset, minutes_model_promotion]
+SILVER = {
+    "schedule": silver_contracts.SILVER_SCHEDULE,
+    "roster": silver_contracts.SILVER_ROSTER,
+    "injuries": silver_contracts.SILVER_INJURIES,
+    "lineups": silver_contracts.SILVER_LINEUPS,
+    "odds": silver_contracts.SILVER_ODDS,
+}
+
+
+def _slate_gold(key: str, res, instance) -> dg.ExecuteInProcessResult:
+    """Features and projections of one partition, over the silver already in the lake."""
+    return dg.materialize(
+        [*SILVER_ASSETS, *SLATE_GOLD_ASSETS],
+        selection=[a.key for a in SLATE_GOLD_ASSETS],
+        partition_key=key,
+        resources=res,
+        instance=instance,
+    )
+
+
+def _days() -> list[date]:
+    return [FIRST + timedelta(days=i) for i in range((LAST - FIRST).days + 1)]
+
+
+def _seed_silver(lake: Lake, asof: LeagueAsOf, games: pd.DataFrame) -> None:
+    for day in _days():
+        ids = games.loc[games["game_date"].astype(str) == day.isoformat(), "game_id"]
+        for slot in SLOTS:
+            key = f"{day.isoformat()}|{slot}"
+            targets = pd.DataFrame({"game_id": ids, "as_of_ts": parse_key(key).run_as_of_ts})
+            for name, contract in SILVER.items():
+                frame = getattr(asof, name)(targets, freshness=True)
+                if name == "injuries":
+                    frame.insert(list(contract.schema.columns).index("match_method"), "match_method", "exact")
+                frame = frame[list(contract.schema.columns)]
+                publish_partition(
+                    lake, contract.table, PartitionLocation.from_key(key), "seed", frame, contract
+                )
+
+
+@pytest.fixture(scope="module")
+def history(tmp_path_factory, league_dir):
+    root = tmp_path_factory.mktemp("gold") / "lake"
+    lake = Lake(root)
+    tables = read_league_tables(league_dir)
+    _seed_silver(lake, LeagueAsOf(tables), tables["games"])
+    res = {**resources(root, league_sources(league_dir)), "oracle": OracleResource()}
+    with dg.DagsterInstance.ephemeral() as instance:
+        labels = dg.materialize(
+            [bronze_boxscores, game_labels_asset],
+            instance=instance,
+            resources=res,
+            tags={
+                "dagster/asset_partition_range_start": (FIRST - timedelta(days=60)).isoformat(),
+                "dagster/asset_partition_range_end": LAST.isoformat(),
+            },
+        )
+        assert labels.success
+        trained = dg.materialize(TRAINING, instance=instance, resources=res)
+        assert trained.success
+        yield lake, res, instance, trained
+
+
+def test_training_set_has_every_game_at_both_horizons_and_passes_parity(history) -> None:
+    lake, _, _, trained = history
+    rows = load_partition(lake, contracts.MINUTES_TRAINING_SET.table, PartitionLocation.from_key(None))
+    assert set(rows["horizon"]) == {"tip-2h", "last"}
+    slot = rows["as_of_ts"].dt.tz_convert("America/New_York").dt.strftime("%H:%M")
+    # Every row comes from a slot that existed before its horizon: 17:00 <= tip - 2 h, 18:45 < tip.
+    assert (
+        set(slot) <= set(SLOTS)
+        and (
+            rows.loc[rows["horizon"] == "last", "as_of_ts"] < rows.loc[rows["horizon"] == "last", "tip_ts"]
+        ).all()
+    )
+    early = rows["horizon"] == "tip-2h"
+    assert (rows.loc[early, "as_of_ts"] <= rows.loc[early, "tip_ts"] - pd.Timedelta(hours=2)).all()
+    checks = {c.check_name: c.passed for c in trained.get_asset_check_evaluations()}
+    assert checks[CHECK_PARITY] and checks[CHECK_COMPLETE] and checks[CHECK_NO_WORSE]
+
+
+def test_the_trained_model_is_stored_by_run_and_promoted(history) -> None:
+    lake, _, _, trained = history
+    run_id, model_dir = ArtifactStore(lake).current(MODEL_NAME)
+    assert run_id == trained.run_id and model_dir == lake.root / "models" / "minutes" / f"run={run_id}"
+    assert sorted(p.name for p in model_dir.iterdir()) == [
+        "calibration.json",
+        "minutes_p10.txt",
+        "minutes_p50.txt",
+        "minutes_p90.txt",
+        "play_probability.txt",
+    ]
+
+
+def test_projections_are_ordered_reconciled_and_name_their_model(history) -> None:
+    lake, res, instance, trained = history
+    key = f"{LAST.isoformat()}|18:45"
+    assert _slate_gold(key, res, instance).success
+    proj = load_partition(lake, contracts.MINUTES_PROJECTIONS.table, PartitionLocation.from_key(key))
+    roster = load_partition(lake, silver_contracts.SILVER_ROSTER.table, PartitionLocation.from_key(key))
+    assert set(zip(proj["game_id"], proj["player_id"], strict=True)) == set(
+        zip(roster["game_id"], roster["player_id"], strict=True)
+    )
+    assert ((proj["p10"] <= proj["p50"]) & (proj["p50"] <= proj["p90"])).all()
+    out = proj[proj["status"] == "Out"]
+    assert len(out) and (out[["p50", "play_prob", "exp_minutes"]] == 0).all().all()
+    sums = proj.groupby(["game_id", "team_id"])["exp_minutes"].sum()
+    assert np.allclose(sums, 241.75)
+    assert (proj["model_run_id"] == trained.run_id).all()
+
+
+def test_a_worse_model_is_not_promoted(history) -> None:
+    lake, res, instance, trained = history
+    # A few days of history cannot beat the current model on their own held-out day.
+    config = {
+        "ops": {
+            "gold__minutes_training_set": {"config": {"start_date": "2026-01-10", "end_date": "2026-01-16"}}
+        }
+    }
+    result = dg.materialize(
+        TRAINING, instance=instance, resources=res, run_config=config, raise_on_error=False
+    )
+    checks = {c.check_name: c.passed for c in result.get_asset_check_evaluations()}
+    assert checks[CHECK_NO_WORSE] is False
+    run_id, _ = ArtifactStore(lake).current(MODEL_NAME)
+    assert run_id == trained.run_id  # the pointer did not move...
+    assert (lake.root / "models" / "minutes" / f"run={result.run_id}").is_dir()  # ...though the model is kept
+    history_runs = [e.run_id for e in pointer_history(ArtifactStore(lake).pointer_path(MODEL_NAME))]
+    assert history_runs == [trained.run_id]
+
+
+def test_evaluation_and_what_if_of_a_labelled_date(history) -> None:
+    lake, res, instance, _ = history
+    day = LAST.isoformat()
+    for slot in SLOTS:
+        assert _slate_gold(f"{day}|{slot}", res, instance).success
+    assert dg.materialize(EVALUATION_ASSETS, partition_key=day, resources=res, instance=instance).success
+    table = load_partition(lake, contracts.MINUTES_EVALUATION.table, PartitionLocation.from_key(day))
+    overall = table[(table["role"] == "all") & (table["metric"] == "mae")]
+    assert set(overall["predictor"]) >= {"model", "last5", "season_avg"}
+    assert set(overall["horizon"]) == {"tip-2h", "last"}
+    assert (overall["value"] > 0).all()
+    what_if = load_partition(lake, contracts.MINUTES_WHAT_IF.table, PartitionLocation.from_key(day))
+    assert len(what_if) and what_if["minutes"].notna().any()
+    assert np.allclose(
+        what_if["delta_exp_minutes"], what_if["exp_minutes_late"] - what_if["exp_minutes_early"]
+    )
