@@ -1,5 +1,5 @@
 # The two commands of the README, and the helpers they use.
-.PHONY: setup services test ui lint
+.PHONY: setup services test ui lint demo
 
 setup:
 	./scripts/setup.sh
@@ -11,6 +11,10 @@ services:
 test: setup services
 	.venv/bin/ruff check projections_assets projections_assets_tests bench
 	.venv/bin/pytest
+
+# Install everything and run the main job: the demo slate end to end on the embedded default.
+demo: setup
+	DAGSTER_HOME=$(CURDIR)/.dagster_home .venv/bin/projections demo
 
 # The Dagster UI on the embedded instance, bound to loopback.
 ui: setup

@@ -20,6 +20,7 @@ _COMMAND_MODULES = (
     "projections_assets.parsers.cli",
     "projections_assets.bench_cli",
     "projections_assets.eval_cli",
+    "projections_assets.demo",
 )
 
 

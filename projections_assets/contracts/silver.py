@@ -50,6 +50,8 @@ SILVER_SCHEDULE = _silver(
     },
     ("game_id",),
     "The date's games and tip times from the newest schedule capture at or before the slot.",
+    # An off day (Christmas Eve, the All-Star break) is a valid, empty slate.
+    allow_empty=True,
 )
 SILVER_INJURIES = _silver(
     "injury_snapshot",
@@ -99,6 +101,7 @@ SILVER_ROSTER = _silver(
     },
     ("player_id",),
     "Players of every team playing on the date, from the newest player-index capture (fallback recorded).",
+    allow_empty=True,
 )
 SILVER_LINEUPS = _silver(
     "lineups_snapshot",

@@ -122,10 +122,23 @@ def position_group(position: pd.Series) -> pd.Series:
 # --------------------------------------------------------------------------- label history
 
 
-def _last_n_present(values: pd.Series, n: int = 5) -> pd.Series:
-    """At each row, the mean of the last `n` non-missing values up to it (missing before the first)."""
+def _grouped(values: pd.Series, keys: list[pd.Series], op) -> pd.Series:
+    """`op(values.groupby(keys))` (a rolling/ewm/expanding aggregate) aligned back to `values`' index."""
+    result = op(values.groupby(keys, sort=False))
+    return result.droplevel(list(range(len(keys)))).reindex(values.index)
+
+
+def _roll(
+    values: pd.Series, keys: list[pd.Series], window: int, how: str = "mean", min_periods: int = 1
+) -> pd.Series:
+    return _grouped(values, keys, lambda g: getattr(g.rolling(window, min_periods=min_periods), how)())
+
+
+def _last_n_present(values: pd.Series, player: pd.Series, n: int = 5) -> pd.Series:
+    """At each row, the mean of the player's last `n` non-missing values up to it."""
     present = values.dropna()
-    return present.rolling(n, min_periods=1).mean().reindex(values.index).ffill()
+    rolled = _roll(present, [player.loc[present.index]], n)
+    return rolled.reindex(values.index).groupby(player, sort=False).ffill()
 
 
 def player_history(labels: pd.DataFrame) -> pd.DataFrame:
@@ -133,6 +146,8 @@ def player_history(labels: pd.DataFrame) -> pd.DataFrame:
 
     A player's "available" games are those he was active for; DNP-coach
     games count as 0 minutes there. Played-only figures use games he played.
+    Every figure looks backwards only, so a row's value is the same whatever
+    later games the labels also hold.
     """
     cols = [
         "game_id",
@@ -149,61 +164,48 @@ def player_history(labels: pd.DataFrame) -> pd.DataFrame:
     h["game_date"] = pd.to_datetime(h["game_date"])
     h["season"] = np.where(h["game_date"].dt.month >= 8, h["game_date"].dt.year, h["game_date"].dt.year - 1)
     h = h.sort_values(["player_id", "game_date", "game_id"], kind="stable").reset_index(drop=True)
+    h["played"] = h["played"].astype(bool)
+    h["starter"] = h["starter"].astype(bool)
+    player = h["player_id"]
+    by_player, by_season = [player], [player, h["season"]]
     active = h["status"].astype(str).str.upper().ne("INACTIVE")
-    h["avail_min"] = h["minutes"].where(active)
-    g = h.groupby("player_id", sort=False)
+    avail_min = h["minutes"].where(active)
     out = h[["player_id", "game_date", "team_id", "season"]].copy()
     for w in WINDOWS:
-        out[f"min_last{w}"] = g["avail_min"].transform(lambda s, w=w: s.rolling(w, min_periods=1).mean())
-    out["min_ewm"] = g["avail_min"].transform(lambda s: s.ewm(alpha=0.35, ignore_na=True).mean())
-    out["min_ewm_fast"] = g["avail_min"].transform(lambda s: s.ewm(alpha=0.6, ignore_na=True).mean())
-    out["min_ewm_slow"] = g["avail_min"].transform(lambda s: s.ewm(alpha=0.15, ignore_na=True).mean())
+        out[f"min_last{w}"] = _roll(avail_min, by_player, w)
+    out["min_last20"] = _roll(avail_min, by_player, 20)
+    for name, alpha in (("min_ewm", 0.35), ("min_ewm_fast", 0.6), ("min_ewm_slow", 0.15)):
+        out[name] = _grouped(avail_min, by_player, lambda g, a=alpha: g.ewm(alpha=a, ignore_na=True).mean())
     # Minutes in the role he had: the last five games he started, and the last five off the bench.
-    started_min = h["minutes"].where(h["played"] & h["starter"])
-    bench_min = h["minutes"].where(active & ~h["starter"])
-    out["min_as_starter"] = started_min.groupby(h["player_id"]).transform(_last_n_present)
-    out["min_as_bench"] = bench_min.groupby(h["player_id"]).transform(_last_n_present)
-    out["min_std10"] = g["avail_min"].transform(lambda s: s.rolling(10, min_periods=3).std())
-    played_min = h["minutes"].where(h["played"])
-    out["min_played_last5"] = played_min.groupby(h["player_id"]).transform(
-        lambda s: s.rolling(5, min_periods=1).mean()
-    )
+    out["min_as_starter"] = _last_n_present(h["minutes"].where(h["played"] & h["starter"]), player)
+    out["min_as_bench"] = _last_n_present(h["minutes"].where(active & ~h["starter"]), player)
+    out["min_std10"] = _roll(avail_min, by_player, 10, "std", min_periods=3)
+    out["min_played_last5"] = _roll(h["minutes"].where(h["played"]), by_player, 5)
     # How productive he is per minute: coaches give better players more minutes.
     dk = h["dk_pts"].where(h["played"], 0.0)
     mins = h["minutes"].where(h["played"], 0.0)
-    cum_dk, cum_min = dk.groupby(h["player_id"]).cumsum(), mins.groupby(h["player_id"]).cumsum()
+    cum_dk, cum_min = dk.groupby(player).cumsum(), mins.groupby(player).cumsum()
     out["dk_per_min_all"] = (cum_dk / cum_min).where(cum_min >= 30)
-    roll_dk = dk.groupby(h["player_id"]).transform(lambda s: s.rolling(10, min_periods=1).sum())
-    roll_min = mins.groupby(h["player_id"]).transform(lambda s: s.rolling(10, min_periods=1).sum())
+    roll_dk, roll_min = _roll(dk, by_player, 10, "sum"), _roll(mins, by_player, 10, "sum")
     out["dk_per_min_last10"] = (roll_dk / roll_min).where(roll_min >= 30)
-    gs = h.groupby(["player_id", "season"], sort=False)
-    out["min_season"] = gs["avail_min"].transform(lambda s: s.expanding().mean())
-    out["games_season"] = gs["played"].cumsum().astype("float64")
-    out["play_rate10"] = g["played"].transform(lambda s: s.astype(float).rolling(10, min_periods=1).mean())
-    out["play_rate30"] = g["played"].transform(lambda s: s.astype(float).rolling(30, min_periods=1).mean())
-    out["min_last20"] = g["avail_min"].transform(lambda s: s.rolling(20, min_periods=1).mean())
-    played_when_active = h["played"].astype(float).where(active)
-    out["play_rate_season"] = played_when_active.groupby([h["player_id"], h["season"]]).transform(
-        lambda s: s.expanding().mean()
-    )
+    out["min_season"] = _grouped(avail_min, by_season, lambda g: g.expanding().mean())
+    out["games_season"] = h["played"].groupby(by_season).cumsum().astype("float64")
+    played = h["played"].astype(float)
+    out["play_rate10"] = _roll(played, by_player, 10)
+    out["play_rate30"] = _roll(played, by_player, 30)
+    out["play_rate_season"] = _grouped(played.where(active), by_season, lambda g: g.expanding().mean())
     # Consecutive games he was active for and did not play (a coach's decision, repeated).
     dnp = (active & ~h["played"]).astype(int)
-    run_id = (dnp == 0).groupby(h["player_id"]).cumsum()
-    out["dnp_streak"] = dnp.groupby([h["player_id"], run_id]).cumsum().astype("float64")
-    out["starts_last5"] = g["starter"].transform(lambda s: s.astype(float).rolling(5, min_periods=1).sum())
+    run_id = (dnp == 0).groupby(player).cumsum()
+    out["dnp_streak"] = dnp.groupby([player, run_id]).cumsum().astype("float64")
+    out["starts_last5"] = _roll(h["starter"].astype(float), by_player, 5, "sum")
     out["started_last"] = h["starter"].astype(float)
-    out["missed_last10"] = (
-        (~active)
-        .astype(float)
-        .groupby(h["player_id"])
-        .transform(lambda s: s.rolling(10, min_periods=1).sum())
-    )
+    out["missed_last10"] = _roll((~active).astype(float), by_player, 10, "sum")
     # Games played since the last game he was inactive for (a return from absence ramps up).
-    missed_block = (~active).groupby(h["player_id"]).cumsum()
-    since = h["played"].astype(int).groupby([h["player_id"], missed_block]).cumsum()
+    missed_block = (~active).groupby(player).cumsum()
+    since = h["played"].astype(int).groupby([player, missed_block]).cumsum()
     out["games_since_return"] = since.where(missed_block > 0, 99).clip(upper=20).astype("float64")
-    last_played = h["game_date"].where(h["played"])
-    out["last_played_date"] = last_played.groupby(h["player_id"]).ffill()
+    out["last_played_date"] = h["game_date"].where(h["played"]).groupby(player).ffill()
     return out
 
 
@@ -332,12 +334,33 @@ def _team_context(out: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def minutes_features(inputs: SlateInputs, labels: pd.DataFrame) -> pd.DataFrame:
-    """One row per rostered player, game and as_of: identifiers (`ID_COLUMNS`) and `FEATURE_COLUMNS`."""
+@dataclass(frozen=True)
+class PlayerHistory:
+    """Label history prepared once for any number of feature builds (players' and teams' games)."""
+
+    players: pd.DataFrame | None
+    teams: pd.DataFrame | None
+
+    @classmethod
+    def from_labels(cls, labels: pd.DataFrame) -> PlayerHistory:
+        if labels is None or labels.empty:
+            return cls(None, None)
+        return cls(player_history(labels), team_history(labels))
+
+
+def minutes_features(
+    inputs: SlateInputs, labels: pd.DataFrame | None = None, *, history: PlayerHistory | None = None
+) -> pd.DataFrame:
+    """One row per rostered player, game and as_of: identifiers (`ID_COLUMNS`) and `FEATURE_COLUMNS`.
+
+    Pass the label history as `labels`, or prepared once as `history`; only
+    each player's games on dates before the row's game date are used.
+    """
     t = _targets(inputs)
     if t.empty:
         return empty_features()
-    hist = player_history(labels) if len(labels) else None
+    history = history or PlayerHistory.from_labels(labels if labels is not None else pd.DataFrame())
+    hist = history.players
     stat_cols = list(HISTORY_FEATURES)
     if hist is not None:
         looked = _asof_history(t, hist, "player_id", [*stat_cols, "season", "last_played_date"])
@@ -357,7 +380,7 @@ def minutes_features(inputs: SlateInputs, labels: pd.DataFrame) -> pd.DataFrame:
             .dt.days.astype("float64")
             .to_numpy()
         )
-        teams = _asof_history(t, team_history(labels), "team_id", [])
+        teams = _asof_history(t, history.teams, "team_id", [])
         t["rest_days"] = (
             (pd.to_datetime(t["game_date"]) - teams["_hist_date"]).dt.days.astype("float64").to_numpy()
         )

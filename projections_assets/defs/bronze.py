@@ -222,10 +222,13 @@ def bronze_boxscores(
     lake = lake_reader.lake()
     frames, inputs, pending = {}, {}, {}
     with sources.client() as client:
+        # One schedule serves every date of the run: it is the source's current one either way.
+        schedule_rec = CaptureRecorder(lake, client)
+        sched = schedule_rec.fetch("schedule")
+        games = schedule.parse_schedule(sched.capture.body, source=sched.capture.url)
         for key in _daily_keys(context):
             rec = CaptureRecorder(lake, client)
-            sched = rec.fetch("schedule")
-            games = schedule.parse_schedule(sched.capture.body, source=sched.capture.url)
+            rec.inputs.extend(schedule_rec.inputs)
             game_ids = games.loc[games["game_date"].astype(str) == key, "game_id"].tolist()
             rows, waiting = [], []
             for game_id in game_ids:

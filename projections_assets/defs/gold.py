@@ -22,7 +22,7 @@ from projections_assets.contracts import gold as contracts
 from projections_assets.contracts import labels as label_contracts
 from projections_assets.contracts import silver as silver_contracts
 from projections_assets.core import minutes, training
-from projections_assets.core.features import FEATURE_COLUMNS, SlateInputs, minutes_features
+from projections_assets.core.features import FEATURE_COLUMNS, PlayerHistory, SlateInputs, minutes_features
 from projections_assets.defs.checks import contract_check_specs, contract_outputs
 from projections_assets.defs.partitions import SLATE_PARTITIONS
 from projections_assets.defs.resources import LakeReader, partition_inputs_metadata
@@ -37,6 +37,7 @@ LABEL_LOOKBACK = timedelta(days=400)
 CHECK_PARITY = "parity_with_partitions"
 CHECK_COMPLETE = "training_dates_complete"
 CHECK_NO_WORSE = "no_worse_than_current"
+CHECK_ROSTER_PROJECTED = "every_rostered_player_projected"
 PARITY_SAMPLES = 6
 SILVER_INPUTS = {
     "schedule": silver_contracts.SILVER_SCHEDULE,
@@ -58,10 +59,13 @@ def read_labels(reader: LakeReader, first: date, last: date):
     )
 
 
-def partition_features(inputs: SlateInputs, labels: pd.DataFrame, day: date) -> pd.DataFrame:
-    """The partition path: one slot's features from its snapshots and the labels of earlier dates."""
-    earlier = labels[pd.to_datetime(labels["game_date"]).dt.date < day] if len(labels) else labels
-    return training.with_available_at(minutes_features(inputs, earlier))
+def partition_features(inputs: SlateInputs, history: PlayerHistory) -> pd.DataFrame:
+    """The partition path: one slot's features from its snapshots and the label history.
+
+    The history may hold later dates too: every lookup takes the player's
+    newest game strictly before the slot's game date.
+    """
+    return training.with_available_at(minutes_features(inputs, history=history))
 
 
 def load_partition_inputs(reader: LakeReader, key: str) -> SlateInputs:
@@ -99,8 +103,10 @@ def minutes_features_asset(
     keys = context.partition_keys
     days = [PartitionLocation.from_key(k).game_date for k in keys]
     labels = read_labels(lake_reader, min(days), max(days))
+    # One history for the whole range: every lookup is strictly before the slot's own date.
+    history = PlayerHistory.from_labels(labels.frame)
     frames = {}
-    for key, day in zip(keys, days, strict=True):
+    for key in keys:
         inputs = SlateInputs(
             _by_key(schedule, key),
             _by_key(roster, key),
@@ -108,7 +114,7 @@ def minutes_features_asset(
             _by_key(lineups, key),
             _by_key(odds, key),
         )
-        frames[key] = partition_features(inputs, labels.frame, day)
+        frames[key] = partition_features(inputs, history)
     output = frames if len(frames) > 1 else next(iter(frames.values()))
     metadata = {
         **partition_inputs_metadata({k: [labels.record] for k in keys}),
@@ -145,9 +151,9 @@ def _parity(
     for pair in picked.itertuples():
         slot = pd.Timestamp(pair.as_of_ts).tz_convert("America/New_York").strftime("%H:%M")
         key = f"{pair.game_date}|{slot}"
-        live = partition_features(
-            load_partition_inputs(reader, key), labels, date.fromisoformat(pair.game_date)
-        )
+        # As the live partition saw it: only labels of dates before its own.
+        earlier = labels[labels["game_date"].astype(str) < pair.game_date]
+        live = partition_features(load_partition_inputs(reader, key), PlayerHistory.from_labels(earlier))
         bulk = rows[(rows["game_date"] == pair.game_date) & (rows["as_of_ts"] == pair.as_of_ts)]
         merged = bulk.merge(live, on=["game_id", "player_id"], suffixes=("_bulk", "_live"), how="left")
         missing = int(merged[f"{cols[0]}_live"].isna().sum() - merged[f"{cols[0]}_bulk"].isna().sum())
@@ -342,17 +348,28 @@ def minutes_model_promotion(
 
 @dg.asset(
     key=contracts.MINUTES_PROJECTIONS.table.key_path,
-    ins={"features": dg.AssetIn(dg.AssetKey(contracts.MINUTES_FEATURES.table.key_path))},
+    ins={
+        "features": dg.AssetIn(dg.AssetKey(contracts.MINUTES_FEATURES.table.key_path)),
+        "roster": dg.AssetIn(dg.AssetKey(silver_contracts.SILVER_ROSTER.table.key_path)),
+    },
     deps=[dg.AssetKey(["published", "minutes_model"])],
     partitions_def=SLATE_PARTITIONS,
-    check_specs=contract_check_specs(contracts.MINUTES_PROJECTIONS),
+    check_specs=[
+        *contract_check_specs(contracts.MINUTES_PROJECTIONS),
+        dg.AssetCheckSpec(
+            CHECK_ROSTER_PROJECTED,
+            asset=contracts.MINUTES_PROJECTIONS.table.key_path,
+            blocking=True,
+            description="Every player of the slot's roster snapshot has a projection for his game.",
+        ),
+    ],
     backfill_policy=dg.BackfillPolicy.single_run(),
     group_name=GROUP,
     kinds={"parquet"},
     tags={"layer": "gold"},
 )
 def minutes_projections_asset(
-    context: dg.AssetExecutionContext, lake_reader: LakeReader, features
+    context: dg.AssetExecutionContext, lake_reader: LakeReader, features, roster
 ) -> Iterator:
     """Minutes p10/p50/p90, play probability and team-reconciled expected minutes for every rostered player."""
     try:
@@ -376,9 +393,38 @@ def minutes_projections_asset(
             context.log.warning(
                 f"{key}: team minutes outside the sanity band before reconciliation: {flagged[key]}"
             )
+    unprojected = {key: unprojected_players(_by_key(roster, key), frame) for key, frame in frames.items()}
+    missing = {key: rows for key, rows in unprojected.items() if len(rows)}
+    if CHECK_ROSTER_PROJECTED in {k.name for k in context.selected_asset_check_keys}:
+        yield dg.AssetCheckResult(
+            check_name=CHECK_ROSTER_PROJECTED,
+            passed=not missing,
+            metadata={
+                "missing": dg.MetadataValue.json(
+                    {k: v.head(20).to_dict("records") for k, v in missing.items()}
+                )
+            },
+        )
+    if missing:
+        raise dg.Failure(
+            f"{contracts.MINUTES_PROJECTIONS.table}: rostered players without a projection in "
+            + ", ".join(f"{k} ({len(v)})" for k, v in missing.items())
+            + "; nothing was published"
+        )
     output = frames if len(frames) > 1 else next(iter(frames.values()))
     metadata = {"model_run_id": run_id, "sanity_flags": dg.MetadataValue.json(flagged)}
     yield from contract_outputs(context, contracts.MINUTES_PROJECTIONS, output, metadata=metadata)
+
+
+def unprojected_players(roster: pd.DataFrame, projections: pd.DataFrame) -> pd.DataFrame:
+    """Roster rows (game, player) that have no projection row."""
+    keys = ["game_id", "player_id"]
+    merged = roster[[*keys, "player_name", "team_id"]].merge(
+        projections[keys].drop_duplicates(), on=keys, how="left", indicator=True
+    )
+    return merged.loc[merged["_merge"] == "left_only", [*keys, "player_name", "team_id"]].reset_index(
+        drop=True
+    )
 
 
 def project(model: minutes.MinutesModel, features: pd.DataFrame, model_run_id: str) -> pd.DataFrame:

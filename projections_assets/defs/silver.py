@@ -280,9 +280,14 @@ def build_dk_slate(ctx: SilverContext) -> Built:
     links = link_dk_players(frame.rename(columns={"dk_player_id": "player_id"}), players)
     frame = frame.assign(
         player_id=links["player_id"].array,
-        match_method=links["match_method"].to_numpy(),
-        team_tricode=[t.tricode if (t := teams.get(a)) is not None else "" for a in frame["team_abbrev"]],
+        match_method=links["match_method"].astype(str).to_numpy(),
+        team_tricode=pd.Series(
+            [t.tricode if (t := teams.get(a)) is not None else "" for a in frame["team_abbrev"]],
+            index=frame.index,
+            dtype=str,
+        ),
     )
+    frame["match_method"] = frame["match_method"].astype(str)
     unmatched = frame[frame["player_id"].isna()]
     problems = [
         {"check": CHECK_IDENTITIES_MATCHED, "display_name": r.display_name, "team": r.team_abbrev}

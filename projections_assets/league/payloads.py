@@ -291,10 +291,10 @@ class LeaguePayloads:
         body = render_schedule(r.Schedule(season, tuple(out), published_at=max(published, as_of)))
         return Payload(body, JSON, published, "scheduleLeagueV2.json")
 
-    def _points_leaders(self, game_ids: list[str]) -> dict[str, tuple[r.PointsLeader, ...]]:
-        box = self.box[self.box["game_id"].isin(game_ids)]
+    @cached_property
+    def _all_points_leaders(self) -> dict[str, tuple[r.PointsLeader, ...]]:
         top = (
-            box.sort_values(["game_id", "pts", "person_id"], ascending=[True, False, True])
+            self.box.sort_values(["game_id", "pts", "person_id"], ascending=[True, False, True])
             .groupby("game_id")
             .head(1)
         )
@@ -306,6 +306,10 @@ class LeaguePayloads:
             )
             out[b.game_id] = (leader,)
         return out
+
+    def _points_leaders(self, game_ids: list[str]) -> dict[str, tuple[r.PointsLeader, ...]]:
+        leaders = self._all_points_leaders
+        return {g: leaders[g] for g in game_ids if g in leaders}
 
     # ------------------------------------------------------------------ box score
 

@@ -22,10 +22,12 @@ from projections_assets.defs.gold import (
     CHECK_COMPLETE,
     CHECK_NO_WORSE,
     CHECK_PARITY,
+    CHECK_ROSTER_PROJECTED,
     MODEL_NAME,
     SLATE_GOLD_ASSETS,
     minutes_model_asset,
     minutes_model_promotion,
+    minutes_projections_asset,
     minutes_training_set_asset,
 )
 from projections_assets.defs.labels import game_labels_asset
@@ -36,7 +38,7 @@ from projections_assets.league.generate import read_league_tables
 from projections_assets.partitions import parse_key
 from projections_assets.platform.artifacts import ArtifactStore
 from projections_assets.platform.lake import Lake, PartitionLocation
-from projections_assets.platform.pointers import pointer_history
+from projections_assets.platform.pointers import pointer_history, read_pointer
 from projections_assets.platform.publish import load_partition, publish_partition
 from projections_assets_tests.defs.conftest import league_sources, resources
 
@@ -96,7 +98,7 @@ def history(tmp_path_factory, league_dir):
             instance=instance,
             resources=res,
             tags={
-                "dagster/asset_partition_range_start": (FIRST - timedelta(days=60)).isoformat(),
+                "dagster/asset_partition_range_start": (FIRST - timedelta(days=30)).isoformat(),
                 "dagster/asset_partition_range_end": LAST.isoformat(),
             },
         )
@@ -152,6 +154,35 @@ def test_projections_are_ordered_reconciled_and_name_their_model(history) -> Non
     sums = proj.groupby(["game_id", "team_id"])["exp_minutes"].sum()
     assert np.allclose(sums, 241.75)
     assert (proj["model_run_id"] == trained.run_id).all()
+
+
+def test_a_rostered_player_without_features_fails_projections_and_publishes_nothing(history) -> None:
+    lake, res, instance, _ = history
+    key = f"{LAST.isoformat()}|17:00"
+    loc = PartitionLocation.from_key(key)
+    assert _slate_gold(key, res, instance).success
+    before = read_pointer(lake.pointer_path(contracts.MINUTES_PROJECTIONS.table, loc))
+    features = load_partition(lake, contracts.MINUTES_FEATURES.table, loc)
+    dropped = features.iloc[0]
+    publish_partition(
+        lake, contracts.MINUTES_FEATURES.table, loc, "tampered", features.iloc[1:], contracts.MINUTES_FEATURES
+    )
+    result = dg.materialize(
+        [*SILVER_ASSETS, *SLATE_GOLD_ASSETS],
+        selection=[minutes_projections_asset.key],
+        partition_key=key,
+        resources=res,
+        instance=instance,
+        raise_on_error=False,
+    )
+    assert not result.success
+    (check,) = [c for c in result.get_asset_check_evaluations() if c.check_name == CHECK_ROSTER_PROJECTED]
+    missing = check.metadata["missing"].value[key]
+    assert not check.passed and [(m["game_id"], m["player_id"]) for m in missing] == [
+        (dropped["game_id"], int(dropped["player_id"]))
+    ]
+    after = read_pointer(lake.pointer_path(contracts.MINUTES_PROJECTIONS.table, loc))
+    assert after.run_id == before.run_id
 
 
 def test_a_worse_model_is_not_promoted(history) -> None:

@@ -68,6 +68,9 @@ def _broadcaster(b: Broadcaster) -> dict[str, Any]:
 
 
 def _broadcasters(game: ScheduleGame) -> dict[str, list[dict[str, Any]]]:
+    if not game.broadcasters:
+        # The common case, and a hot path: a season's schedule renders every game.
+        return {f"{group}{media}Broadcasters": [] for group, media in BROADCASTER_LISTS}
     lists: dict[str, list[dict[str, Any]]] = {}
     for group, media in BROADCASTER_LISTS:
         lists[f"{group}{media}Broadcasters"] = [

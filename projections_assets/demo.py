@@ -1,0 +1,322 @@
+"""`projections demo`: the whole product on one simulated slate day, end to end.
+
+1. Generate the simulated league (once per seed, into `.league/`).
+2. Serve its feed on 127.0.0.1 with a clock the demo controls.
+3. Materialize history with single-run backfills: labels of the weeks before
+   the demo day, and the slate's sources and snapshots at two slots a day.
+4. Train the minutes model and promote it (the training job, with its checks).
+5. Replay the demo day's evening through the injury report sensor: the feed's
+   clock steps from report to report, the sensor asks for each report's slot,
+   and the slate job runs it; every slot's minutes projections are printed,
+   with who moved and why.
+
+Everything lands in the embedded instance (`DAGSTER_HOME`, default
+`./.dagster_home`) and the lake (`./.lake`), so `make ui` shows the same runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+import time
+import warnings
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+import pandas as pd
+
+from projections_assets.settings import DEFAULT_LEAGUE_DIR, PROJECT_ROOT
+
+ET = "America/New_York"
+# Slots that hold a report in both naming eras (hourly reports come at :30): 16:30 is the
+# tip - 2 h slot of a 7 PM game, 18:30 its last slot before tip.
+HISTORY_SLOTS = ("16:30", "18:30")
+
+REPLAY_FROM = "16:30"
+HISTORY_DAYS = 18
+LABEL_DAYS = 40
+
+
+def _say(start: float) -> Callable[[str], None]:
+    def say(message: str) -> None:
+        print(f"[demo {time.monotonic() - start:6.1f}s] {message}", file=sys.stderr, flush=True)
+
+    return say
+
+
+def pick_day(tables: dict[str, pd.DataFrame], after: date = date(2026, 1, 10)) -> date:
+    """The first busy date after `after` on which a regular starter is ruled Out late in the afternoon."""
+    news = tables["injury_news"].copy()
+    news["et"] = pd.to_datetime(news["available_at"], utc=True).dt.tz_convert(ET)
+    games = tables["games"][["game_id", "game_date"]].assign(game_date=lambda d: d["game_date"].astype(str))
+    per_day = games.groupby("game_date").size()
+    starts = tables["box_scores"].groupby("person_id")["starter"].mean()
+    n = news.merge(games, on="game_id")
+    late = (
+        (n["et"].dt.hour >= 16) & (n["et"].dt.hour < 18) & (n["et"].dt.strftime("%Y-%m-%d") == n["game_date"])
+    )
+    n = n[late & (n["status"] == "Out") & (n["person_id"].map(starts) > 0.7)]
+    n = n[(n["game_date"] > after.isoformat()) & (n["game_date"].map(per_day) >= 7)]
+    if n.empty:
+        raise LookupError("no date in the league has a starter ruled Out late in the afternoon")
+    return date.fromisoformat(str(n["game_date"].min()))
+
+
+def _range_tags(start: str, end: str) -> dict[str, str]:
+    return {"dagster/asset_partition_range_start": start, "dagster/asset_partition_range_end": end}
+
+
+def _slot_instant(day: date, slot: str) -> datetime:
+    return pd.Timestamp(f"{day.isoformat()} {slot}", tz=ET).tz_convert("UTC").to_pydatetime()
+
+
+def _show(proj: pd.DataFrame, previous: pd.DataFrame | None, names: dict[int, str]) -> pd.DataFrame:
+    """Print a slot's headline projections and who moved since the previous slot; returns the movers."""
+    live = proj[proj["status"] != "Out"].sort_values("exp_minutes", ascending=False)
+    top = live.groupby("team_id").head(2).head(12)
+    lines = [
+        f"    {names.get(r.team_id, r.team_id):>3} {r.player_name:24} p10/p50/p90 {r.p10:4.1f}/{r.p50:4.1f}/{r.p90:4.1f}"
+        f"  play {r.play_prob:4.0%}  expected {r.exp_minutes:4.1f}"
+        for r in top.itertuples()
+    ]
+    print("  top projected minutes:\n" + "\n".join(lines), flush=True)
+    if previous is None:
+        return pd.DataFrame()
+    both = proj.merge(previous, on=["game_id", "player_id"], suffixes=("", "_before"))
+    both["delta"] = both["exp_minutes"] - both["exp_minutes_before"]
+    moved = both[(both["delta"].abs() >= 1.5) | (both["status"] != both["status_before"])]
+    moved = moved.reindex(moved["delta"].abs().sort_values(ascending=False).index).head(10)
+    if moved.empty:
+        print("  nobody moved by 1.5+ minutes", flush=True)
+        return moved
+    print("  who moved:", flush=True)
+    for r in moved.itertuples():
+        status = (
+            f" ({r.status_before or 'not listed'} -> {r.status or 'not listed'})"
+            if r.status != r.status_before
+            else ""
+        )
+        print(
+            f"    {names.get(r.team_id, r.team_id):>3} {r.player_name:24} {r.role_before:8} {r.exp_minutes_before:5.1f}"
+            f" -> {r.exp_minutes:5.1f} ({r.delta:+.1f}){status}",
+            flush=True,
+        )
+    return moved
+
+
+def run_demo(
+    seed: int = 7,
+    day: date | None = None,
+    history_days: int = HISTORY_DAYS,
+    label_days: int = LABEL_DAYS,
+    *,
+    league_dir: Path | None = None,
+    max_reports: int | None = None,
+) -> dict:
+    """Run the demo (module docstring); returns a summary of what ran.
+
+    `league_dir` defaults to `.league/seed=<seed>`; `max_reports` stops the
+    replay after that many reports (the whole evening by default).
+    """
+    warnings.filterwarnings("ignore", module="dagster")
+    # The sensor's own log lines would interleave with the demo's report-by-report output.
+    logging.getLogger("dagster").setLevel(logging.WARNING)
+    # Imported here so `projections --help` does not load Dagster and every definition.
+    import dagster as dg
+
+    from projections_assets.contracts import gold as gold_contracts
+    from projections_assets.contracts import sources as source_contracts
+    from projections_assets.definitions import defs as product_defs
+    from projections_assets.defs.gold import SILVER_INPUTS
+    from projections_assets.defs.jobs import JOBS
+    from projections_assets.defs.resources import HttpSources, LakeReader, OracleResource
+    from projections_assets.defs.sensors import injury_report_sensor
+    from projections_assets.league.feed import Clock, Feed, serve
+    from projections_assets.league.generate import ensure_league, read_league_tables
+    from projections_assets.platform.io_manager import LakeIOManager
+    from projections_assets.platform.lake import PartitionLocation
+    from projections_assets.platform.publish import load_partition
+    from projections_assets.sources.simulated import league_payloads
+
+    say = _say(time.monotonic())
+    league_dir = league_dir or DEFAULT_LEAGUE_DIR / f"seed={seed}"
+    say(
+        f"league seed {seed}: {'generating (once; about a minute)' if not (league_dir / '_league.json').exists() else 'ready'}"
+    )
+    ensure_league(seed, league_dir, progress=say)
+    tables = read_league_tables(league_dir)
+    day = day or pick_day(tables)
+    names = dict(zip(tables["teams"]["team_id"], tables["teams"]["tricode"], strict=True))
+    say(
+        f"demo day {day.isoformat()} ({int((tables['games']['game_date'].astype(str) == day.isoformat()).sum())} games)"
+    )
+
+    feed = Feed(league_payloads(seed, league_dir), Clock(_slot_instant(day, "08:00")))
+    with serve(feed) as server, dg.DagsterInstance.get() as instance:
+        sources = HttpSources(base_url=server.url, min_interval_s=0.0, retry_base_delay_s=0.2)
+        say(
+            f"league feed on {server.url}, clock {feed.clock.now().isoformat()}; Dagster home {instance.root_directory}"
+        )
+        resources = {
+            "io_manager": LakeIOManager(),
+            "lake_reader": LakeReader(),
+            "sources": sources,
+            "oracle": OracleResource(),
+        }
+        defs = dg.Definitions(assets=product_defs.assets, jobs=JOBS, resources=resources)
+
+        def run(job: str, what: str, run_config: dict | None = None, **kwargs) -> dg.ExecuteInProcessResult:
+            started = time.monotonic()
+            # The demo prints its own progress; Dagster's step-by-step log stays in the UI.
+            quiet = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
+            result = defs.resolve_job_def(job).execute_in_process(
+                instance=instance, raise_on_error=False, run_config={**quiet, **(run_config or {})}, **kwargs
+            )
+            if not result.success:
+                failed = [e.step_key for e in result.all_events if e.event_type_value == "STEP_FAILURE"]
+                raise RuntimeError(f"{what}: run {result.run_id} failed at {failed}; see it with `make ui`")
+            say(f"{what}: done in {time.monotonic() - started:.0f}s (run {result.run_id[:8]})")
+            return result
+
+        first_label = day - timedelta(days=label_days)
+        say(
+            f"history 1/3: labels of {first_label} .. {day - timedelta(days=1)} (box scores -> frozen labels)"
+        )
+        run(
+            "labels",
+            "labels backfill",
+            asset_selection=[dg.AssetKey(["bronze", "boxscores"]), dg.AssetKey(["labels", "game_labels"])],
+            tags=_range_tags(first_label.isoformat(), (day - timedelta(days=1)).isoformat()),
+        )
+        # What the minutes model reads (the DraftKings slate is not needed for history).
+        history_keys = [
+            dg.AssetKey(c.table.key_path)
+            for c in (
+                source_contracts.BRONZE_INJURY_REPORTS,
+                source_contracts.BRONZE_SCHEDULE,
+                source_contracts.BRONZE_ODDS,
+                source_contracts.BRONZE_ROSTERS,
+                source_contracts.BRONZE_LINEUPS,
+                *SILVER_INPUTS.values(),
+            )
+        ]
+        first = day - timedelta(days=history_days)
+        for n, slot in enumerate(HISTORY_SLOTS, start=2):
+            say(f"history {n}/3: sources and snapshots at {slot} on {first} .. {day - timedelta(days=1)}")
+            run(
+                "slate",
+                f"slate backfill at {slot}",
+                asset_selection=history_keys,
+                tags=_range_tags(
+                    f"{first.isoformat()}|{slot}", f"{(day - timedelta(days=1)).isoformat()}|{slot}"
+                ),
+            )
+        say("training the minutes model on that history (parity and completeness checks, then promotion)")
+        run(
+            "train_minutes",
+            "training",
+            run_config={
+                "ops": {
+                    "gold__minutes_training_set": {
+                        "config": {
+                            "start_date": first.isoformat(),
+                            "end_date": (day - timedelta(days=1)).isoformat(),
+                        }
+                    }
+                }
+            },
+        )
+
+        lake = LakeReader().lake()
+        tips = pd.to_datetime(
+            tables["games"].loc[tables["games"]["game_date"].astype(str) == day.isoformat(), "tip_ts"],
+            utc=True,
+        )
+        clock = pd.Timestamp(_slot_instant(day, REPLAY_FROM))
+        cursor = json.dumps({"after": clock.isoformat()})
+        previous, runs, outs = None, [], []
+        say(f"replaying {day} from {REPLAY_FROM} ET through the injury report sensor, report by report")
+        while clock < tips.max() and (max_reports is None or len(runs) < max_reports):
+            clock += pd.Timedelta(minutes=15)
+            feed.clock.start = (clock + pd.Timedelta(minutes=1)).to_pydatetime()
+            context = dg.build_sensor_context(
+                cursor=cursor, instance=instance, resources={"sources": sources}
+            )
+            result = injury_report_sensor(context)
+            cursor = result.cursor or cursor
+            for request in result.run_requests:
+                report = request.tags.get("projections/injury_report", "?")
+                print(
+                    f"\n== {clock.tz_convert(ET):%H:%M} ET: new report {report} -> slate run {request.partition_key}",
+                    flush=True,
+                )
+                outcome = run(
+                    "slate",
+                    f"slate {request.partition_key}",
+                    partition_key=request.partition_key,
+                    asset_selection=request.asset_selection,
+                    tags={**request.tags, "dagster/run_key": request.run_key or ""},
+                )
+                proj = load_partition(
+                    lake,
+                    gold_contracts.MINUTES_PROJECTIONS.table,
+                    PartitionLocation.from_key(request.partition_key),
+                )
+                moved = _show(proj, previous, names)
+                previous = proj
+                runs.append({"partition": request.partition_key, "run_id": outcome.run_id, "report": report})
+                if not moved.empty:
+                    ruled_out = moved[(moved["status"] == "Out") & (moved["status_before"] != "Out")]
+                    outs += [
+                        {"partition": request.partition_key, "player": r.player_name, "role": r.role_before}
+                        for r in ruled_out.itertuples()
+                    ]
+    say(f"done: {len(runs)} slate runs on {day}")
+    starters = [o for o in outs if o["role"] == "starter"]
+    if starters:
+        print(
+            "\nStarters ruled Out during the evening: "
+            + ", ".join(f"{o['player']} ({o['partition'].split('|')[1]})" for o in starters),
+            flush=True,
+        )
+    print(
+        "\nOpen the UI on the same instance and lake:  make ui   (then http://127.0.0.1:3000)\n"
+        "  Assets show every table's partitions and checks; Runs show the backfills, the training and each slot's run.",
+        flush=True,
+    )
+    return {"day": day.isoformat(), "runs": runs, "ruled_out": outs}
+
+
+def _command(args: argparse.Namespace) -> int:
+    os.environ.setdefault("DAGSTER_HOME", str(PROJECT_ROOT / ".dagster_home"))
+    Path(os.environ["DAGSTER_HOME"]).mkdir(parents=True, exist_ok=True)
+    run_demo(
+        args.seed, date.fromisoformat(args.day) if args.day else None, args.history_days, args.label_days
+    )
+    return 0
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add `demo` to the `projections` command."""
+    demo = subparsers.add_parser(
+        "demo", help="the demo slate end to end: history, training, a replayed evening"
+    )
+    demo.add_argument("--seed", type=int, default=7, help="league seed (default 7)")
+    demo.add_argument("--day", default=None, help="demo date YYYY-MM-DD (default: picked from the league)")
+    demo.add_argument(
+        "--history-days",
+        type=int,
+        default=HISTORY_DAYS,
+        help=f"days of slate history to train on (default {HISTORY_DAYS})",
+    )
+    demo.add_argument(
+        "--label-days",
+        type=int,
+        default=LABEL_DAYS,
+        help=f"days of labels before the demo day (default {LABEL_DAYS})",
+    )
+    demo.set_defaults(func=_command)
