@@ -71,7 +71,10 @@ def test_league_pdfs_round_trip_and_cover_every_hard_case(season_reports):
         )
         pages = int(got["page"].max()) if len(got) else 1
         seen["multi-page"] += pages > 1
-        seen["row split across pages"] += pages > 1 and _split_rows(payload.body) > 0
+        # The layout scan is slow and only the count up to 3 matters.
+        seen["row split across pages"] += (
+            seen["row split across pages"] < 3 and pages > 1 and _split_rows(payload.body) > 0
+        )
         seen["wrapped reason"] += bool((got["reason"].str.len() > WRAP_CHARS).any())
         seen["not yet submitted"] += bool((got["status"] == "NOT YET SUBMITTED").any())
         seen["two game dates"] += got["game_date"].nunique() == 2

@@ -223,7 +223,8 @@ def test_round_trip_200_rendered_reports() -> None:
 
         pages = int(got["page"].max())
         seen["multi-page"] += pages > 1
-        seen["split across pages"] += pages > 1 and _split_rows(pdf) > 0
+        # The layout scan is slow and only the count up to 3 matters.
+        seen["split across pages"] += seen["split across pages"] < 3 and pages > 1 and _split_rows(pdf) > 0
         seen["wrapped reason"] += any(len(r) > 45 for r in expected["reason"])
         seen["3+ line reason"] += expected["reason"].str.contains("Rehabilitation").any()
         seen["not yet submitted"] += (expected["status"] == "NOT YET SUBMITTED").any()
