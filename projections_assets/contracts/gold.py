@@ -6,16 +6,13 @@ import pandas as pd
 import pandera.pandas as pa
 
 from projections_assets.contracts import register
-from projections_assets.contracts.base import ContractRule, TableContract
+from projections_assets.contracts.base import ROWS_PER_TEAM_GAME, ContractRule, TableContract
 from projections_assets.core.features import FEATURE_COLUMNS, ID_COLUMNS
 from projections_assets.platform.lake import TableRef
 
 TS = "datetime64[us, UTC]"
-# An NBA team carries 13+ players under contract: fewer rows for a team-game is a broken input.
-MIN_ROWS_PER_TEAM_GAME = 13
 TEAM_MINUTES_RANGE = (235.0, 245.0)
 
-CHECK_ROSTER_ROWS = "rows_per_team_game"
 CHECK_QUANTILE_ORDER = "quantile_order"
 CHECK_TEAM_MINUTES = "team_minutes_reconciled"
 CHECK_MODEL_RECORDED = "model_run_recorded"
@@ -28,18 +25,6 @@ def _column(dtype: str) -> pa.Column:
         return pa.Column(nullable=True)
     return pa.Column(dtype, nullable=dtype.startswith("float"))
 
-
-def _rows_per_team_game(df: pd.DataFrame) -> pd.DataFrame:
-    keys = [c for c in ("game_id", "team_id", "as_of_ts") if c in df.columns]
-    counts = df.groupby(keys).size().rename("rows").reset_index()
-    return counts[counts["rows"] < MIN_ROWS_PER_TEAM_GAME]
-
-
-ROWS_PER_TEAM_GAME = ContractRule(
-    CHECK_ROSTER_ROWS,
-    f"Every team of every game has a row for each rostered player ({MIN_ROWS_PER_TEAM_GAME}+).",
-    _rows_per_team_game,
-)
 
 _feature_columns = {
     **{name: _column(dtype) for name, dtype in ID_COLUMNS.items()},

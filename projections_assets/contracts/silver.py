@@ -10,7 +10,7 @@ from __future__ import annotations
 import pandera.pandas as pa
 
 from projections_assets.contracts import register
-from projections_assets.contracts.base import TableContract
+from projections_assets.contracts.base import ROWS_PER_TEAM_GAME, TableContract
 from projections_assets.platform.lake import TableRef
 
 TS = "datetime64[us, UTC]"
@@ -102,6 +102,7 @@ SILVER_ROSTER = _silver(
     ("player_id",),
     "Players of every team playing on the date, from the newest player-index capture (fallback recorded).",
     allow_empty=True,
+    rules=(ROWS_PER_TEAM_GAME,),
 )
 SILVER_LINEUPS = _silver(
     "lineups_snapshot",

@@ -20,6 +20,7 @@ import pytest
 
 from projections_assets.contracts import silver as silver_contracts
 from projections_assets.contracts import sources as bronze_contracts
+from projections_assets.contracts.base import CHECK_ROSTER_ROWS, MIN_ROWS_PER_TEAM_GAME, evaluate_contract
 from projections_assets.defs.bronze import BRONZE_SLATE_ASSETS
 from projections_assets.defs.jobs import SLATE_ASSETS
 from projections_assets.defs.silver import SILVER_ASSETS
@@ -249,3 +250,26 @@ def test_freshness_is_a_column_and_in_metadata(day_lake) -> None:
     expected_age = (as_of - silver["available_at"]) / timedelta(minutes=1)
     assert np.allclose(silver["age_minutes"], expected_age)
     assert np.allclose(silver["minutes_to_tip"], (silver["tip_ts"] - as_of) / timedelta(minutes=1))
+
+
+def test_a_roster_missing_a_team_or_thin_on_players_breaks_its_contract(day_lake) -> None:
+    lake, slots = day_lake
+    loc = PartitionLocation.from_key(f"{DAY}|{slots[0]}")
+    roster = load_partition(lake, silver_contracts.SILVER_ROSTER.table, loc)
+    contract = silver_contracts.SILVER_ROSTER
+
+    def outcome(frame: pd.DataFrame):
+        (rule,) = [o for o in evaluate_contract(contract, frame) if o.name == CHECK_ROSTER_ROWS]
+        return rule
+
+    assert outcome(roster).passed
+    game = roster["game_id"].iloc[0]
+    home = roster.loc[roster["game_id"] == game, "team_id"].iloc[0]
+    one_team = roster[~((roster["game_id"] == game) & (roster["team_id"] != home))]
+    failed = outcome(one_team)
+    assert not failed.passed and failed.failing_rows["game_id"].tolist() == [game]
+    team_rows = roster.index[(roster["game_id"] == game) & (roster["team_id"] == home)]
+    thin = roster.drop(team_rows[: len(team_rows) - (MIN_ROWS_PER_TEAM_GAME - 1)])
+    failed = outcome(thin)
+    assert not failed.passed
+    assert failed.failing_rows[["game_id", "team_id"]].values.tolist() == [[game, home]]
