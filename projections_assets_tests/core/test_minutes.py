@@ -1,0 +1,73 @@
+"""The minutes model's pure parts: reconciliation, the evaluation figures."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from projections_assets.core import minutes
+
+TS = pd.Timestamp("2026-01-16T22:30:00Z")
+
+
+def _team(exp: list[float], status: list[str] | None = None) -> pd.DataFrame:
+    n = len(exp)
+    return pd.DataFrame(
+        {
+            "game_id": "0022500600",
+            "team_id": 1610612738,
+            "as_of_ts": TS,
+            "player_id": range(n),
+            "status": status or [""] * n,
+            "exp_minutes": exp,
+            "p10": [e * 0.7 for e in exp],
+            "p50": exp,
+            "p90": [e * 1.2 for e in exp],
+            "play_prob": [1.0 if e else 0.0 for e in exp],
+        }
+    )
+
+
+def test_reconcile_scales_to_team_minutes_caps_stars_and_keeps_outs_at_zero() -> None:
+    settings = minutes.minutes_settings()
+    exp = [43.5, 36.0, 34.0, 32.0, 30.0, 26.0, 22.0, 12.5, 0.0]  # 236 raw: the star is scaled past 44
+    out = minutes.reconcile(_team(exp, [""] * 8 + ["Out"]), settings)
+    assert out["exp_minutes"].sum() == pytest.approx(settings.team_minutes)
+    assert out["exp_minutes"].iloc[0] == pytest.approx(settings.max_player_minutes)
+    assert out["exp_minutes"].iloc[-1] == 0.0
+    assert out["team_sum_raw"].iloc[0] == pytest.approx(sum(exp)) and not out["sanity_flag"].any()
+    # Below the cap everyone is scaled by one factor, quantiles with their expected minutes.
+    free = out["exp_minutes"] < settings.max_player_minutes
+    factors = (out.loc[free, "exp_minutes"] / pd.Series(exp)[free]).dropna()
+    assert np.allclose(factors, factors.iloc[0])
+    assert np.allclose(out.loc[free, "p50"], out.loc[free, "exp_minutes"])
+
+
+def test_reconcile_flags_a_team_far_from_240_before_scaling() -> None:
+    out = minutes.reconcile(_team([30.0] * 5 + [5.0] * 5))  # 175 raw minutes
+    assert out["sanity_flag"].all() and out["team_sum_raw"].iloc[0] == pytest.approx(175.0)
+
+
+def test_metrics_on_players_not_listed_out() -> None:
+    rows = pd.DataFrame(
+        {
+            "status": ["", "", "Questionable", "Out"],
+            "played": [True, True, False, False],
+            "minutes": [30.0, 10.0, 0.0, 0.0],
+            "p10": [25.0, 12.0, 5.0, 0.0],
+            "p50": [32.0, 15.0, 10.0, 0.0],
+            "p90": [38.0, 20.0, 15.0, 0.0],
+            "play_prob": [0.9, 0.8, 0.5, 0.0],
+        }
+    )
+    m = minutes.metrics(rows)
+    assert m["rows"] == 3 and m["played_rows"] == 2
+    assert m["mae"] == pytest.approx((2.0 + 5.0) / 2)
+    assert m["coverage_p10_p90"] == pytest.approx(0.5)  # 30 in [25, 38]; 10 below [12, 20]
+    assert m["width_p10_p90"] == pytest.approx((13.0 + 8.0) / 2)
+    assert m["brier"] == pytest.approx((0.1**2 + 0.2**2 + 0.5**2) / 3)
+    pin10 = np.mean([0.1 * 5.0, 0.9 * 2.0])
+    pin50 = np.mean([0.5 * 2.0, 0.5 * 5.0])
+    pin90 = np.mean([0.1 * 8.0, 0.1 * 10.0])  # both under p90
+    assert m["pinball"] == pytest.approx(np.mean([pin10, pin50, pin90]))
