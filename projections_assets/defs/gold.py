@@ -37,6 +37,8 @@ LABEL_LOOKBACK = timedelta(days=400)
 CHECK_PARITY = "parity_with_partitions"
 CHECK_COMPLETE = "training_dates_complete"
 CHECK_NO_WORSE = "no_worse_than_current"
+# Holdout figures a new model must not lose on to be promoted.
+GATE_METRICS = ("mae", "pinball", "brier")
 CHECK_ROSTER_PROJECTED = "every_rostered_player_projected"
 PARITY_SAMPLES = 6
 SILVER_INPUTS = {
@@ -270,7 +272,7 @@ def load_model(path: str) -> minutes.MinutesModel:
             CHECK_NO_WORSE,
             asset=contracts.MINUTES_MODEL_METRICS.table.key_path,
             blocking=True,
-            description="On held-out dates the new model's MAE and pinball loss are no worse than the current model's.",
+            description="On held-out dates the new model's MAE, pinball loss and Brier are no worse than the current model's.",
         ),
     ],
     group_name=GROUP,
@@ -296,7 +298,7 @@ def minutes_model_asset(
         holdout_dates=[str(holdout["game_date"].min()), str(holdout["game_date"].max())], holdout=candidate
     )
     model_dir = store.write(MODEL_NAME, run_id, model.save)
-    worse = [] if current is None else [m for m in ("mae", "pinball") if candidate[m] > current[m] + 1e-9]
+    worse = [] if current is None else [m for m in GATE_METRICS if candidate[m] > current[m] + 1e-9]
     if CHECK_NO_WORSE in {k.name for k in context.selected_asset_check_keys}:
         yield dg.AssetCheckResult(
             check_name=CHECK_NO_WORSE,
