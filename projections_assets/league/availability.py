@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .draws import Categorical
+
 # Probability of being available implied by each listed status.
 P_STATUS = {"Out": 0.0, "Doubtful": 0.12, "Questionable": 0.5, "Probable": 0.93, "Available": 1.0}
 # Injury severity classes: per-game chance of returning, and how often each occurs.
@@ -32,6 +34,21 @@ CLASS_SHARE = np.array([0.52, 0.29, 0.13, 0.05, 0.01])
 _KNOCK_STATUS = ("Out", "Doubtful", "Questionable", "Probable")
 _KNOCK_SHARE = np.array([0.30, 0.10, 0.35, 0.25])
 KNOCK_OUT_PROB = float(sum(s * (1 - P_STATUS[k]) for k, s in zip(_KNOCK_STATUS, _KNOCK_SHARE, strict=True)))
+_KNOCK_DRAW = Categorical(_KNOCK_STATUS, _KNOCK_SHARE)
+_CLASS_DRAW = Categorical(range(len(INJURY_CLASSES)), CLASS_SHARE)
+
+
+def _filed_bracket(h: float) -> Categorical[str] | None:
+    """An injured player's game-time status options (those at least as likely as his return chance h)."""
+    options = [s for s in ("Doubtful", "Questionable", "Probable") if P_STATUS[s] >= h]
+    if not options:
+        return None
+    weights = np.array([{"Doubtful": 0.2, "Questionable": 0.5, "Probable": 0.3}[s] for s in options])
+    return Categorical(options, weights / weights.sum())
+
+
+# Per injury class (its RETURN_HAZARD); None: no status brackets it, he is listed Available.
+_FILED_BRACKETS = tuple(_filed_bracket(float(h)) for h in RETURN_HAZARD)
 
 _BODY = (
     "Left Ankle",
@@ -71,7 +88,7 @@ def injury_reason(body: str, nature: str) -> str:
 
 def draw_injury(rng: np.random.Generator, previous_body: str | None, recurrent: bool) -> tuple[int, str]:
     """A new injury's class and reason; recurrences tend to hit the same body part."""
-    cls = int(rng.choice(len(INJURY_CLASSES), p=CLASS_SHARE))
+    cls = _CLASS_DRAW.draw(rng)
     if previous_body is not None and recurrent and rng.random() < 0.6:
         body = previous_body
     elif rng.random() < 0.06:
@@ -142,7 +159,12 @@ class _Chain:
         self.factors[name] = p_survive
 
     def p(self) -> float:
-        return float(np.prod(list(self.factors.values()))) if self.factors else 1.0
+        # Left to right in insertion order, as np.prod multiplies so few floats (bit-identical),
+        # without np.prod's per-call overhead (this runs half a million times a league).
+        p = 1.0
+        for f in self.factors.values():
+            p *= f
+        return p
 
     def start(self) -> None:
         self.path.append((self.initial_ts, self.p()))
@@ -182,9 +204,8 @@ def player_day(
         if h <= 0.0:
             hi = None
         else:
-            options = [s for s in ("Doubtful", "Questionable", "Probable") if P_STATUS[s] >= h]
-            weights = np.array([{"Doubtful": 0.2, "Questionable": 0.5, "Probable": 0.3}[s] for s in options])
-            hi = str(rng.choice(options, p=weights / weights.sum())) if options else "Available"
+            bracket = _FILED_BRACKETS[ctx.injury_class]
+            hi = bracket.draw(rng) if bracket is not None else "Available"
         filed = hi if hi is not None and rng.random() < h / P_STATUS[hi] else "Out"
         chain.reveal(t.filed, "injury", P_STATUS[filed])
         listings.append((t.filed, filed, ctx.injury_reason))
@@ -228,7 +249,7 @@ def player_day(
             if rng.random() >= ctx.q_knock:
                 chain.reveal(ts, name, 1.0)
                 continue
-            status = str(rng.choice(_KNOCK_STATUS, p=_KNOCK_SHARE))
+            status = _KNOCK_DRAW.draw(rng)
             cls, reason = draw_injury(rng, previous_body, recurrent)
             cls = 0 if status != "Out" and cls > 1 else cls
             chain.reveal(ts, name, P_STATUS[status])

@@ -8,10 +8,11 @@ from what was knowable) share one code path. Arrays are shaped
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
+from .draws import list_choice_index
 from .params import LeagueParams
 
 # Order of the per-minute counting rates everywhere in the league.
@@ -63,6 +64,10 @@ class GameSetup:
     talent: np.ndarray  # [2, N]
     team_strength: np.ndarray  # [2] system/coaching part of the rating
     back_to_back: np.ndarray  # [2] bool
+    # Setup-only terms of `planned_minutes`, keyed by `bench_absorb_ratio` (see `_plan_weights`).
+    _plan_cache: dict[float, tuple[np.ndarray, np.ndarray]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
 
 def team_rating(setup: GameSetup, avail: np.ndarray) -> np.ndarray:
@@ -89,17 +94,33 @@ def planned_minutes(setup: GameSetup, avail: np.ndarray, params: LeagueParams) -
     Rotation players absorb about twice the per-head share of starters (as in
     the real league); the deepest bench absorbs little until it is needed.
     """
-    valid = setup.valid
-    base = np.where(valid, setup.base_min, 0.0)
-    depth = setup.depth
-    role_w = np.select([depth < 5, depth < 10, depth < 13], [1.0, params.bench_absorb_ratio, 0.8], 0.3)
-    a = avail * valid  # [S, 2, N]
-    sim = _POS_SIMILARITY[setup.pos_group[..., :, None], setup.pos_group[..., None, :]]  # [2, N, N]
-    take = a[..., None, :] * (sim * role_w[..., None, :])  # [S, 2, N(absent i), N(taker j)]
+    base, weight = _plan_weights(setup, params)
+    a = avail * setup.valid  # [S, 2, N]
+    take = a[..., None, :] * weight  # [S, 2, N(absent i), N(taker j)]
     share = take / np.maximum(take.sum(-1, keepdims=True), 1e-9)
     missing = (1.0 - a) * base  # [S, 2, N]
     plan = a * base + np.einsum("stij,sti->stj", share, missing)
     return np.minimum(plan, 38.5)
+
+
+def _plan_weights(setup: GameSetup, params: LeagueParams) -> tuple[np.ndarray, np.ndarray]:
+    """`planned_minutes`' terms that depend on the setup alone: base minutes `[2, N]` and the
+    taker weights `[2, N, N]` (position similarity times role weight).
+
+    A game's plan is recomputed some twenty times (simulation, lineup updates, market
+    quotes, contests) and these terms were most of its cost, so they are cached on the
+    setup. The cached arrays are the very values the inline expressions gave, so the plan
+    is bit-identical.
+    """
+    key = params.bench_absorb_ratio
+    cached = setup._plan_cache.get(key)
+    if cached is None:
+        base = np.where(setup.valid, setup.base_min, 0.0)
+        depth = setup.depth
+        role_w = np.select([depth < 5, depth < 10, depth < 13], [1.0, key, 0.8], 0.3)
+        sim = _POS_SIMILARITY[setup.pos_group[..., :, None], setup.pos_group[..., None, :]]  # [2, N, N]
+        cached = setup._plan_cache[key] = (base, sim * role_w[..., None, :])
+    return cached
 
 
 def _heavy_noise(rng: np.random.Generator, shape: tuple[int, ...], params: LeagueParams) -> np.ndarray:
@@ -283,7 +304,12 @@ def rebalance_points(
     """
     for side in range(2):
         diff = int(target[side] - box["pts"][0, side].sum())
-        played = seconds[0, side] > 0
+        played = (seconds[0, side] > 0).tolist()
+        # The side's counts as Python lists, written back below: the loop runs once per point
+        # of difference over ~20 players, where list arithmetic is several times cheaper than
+        # numpy's. The weights are half-integers, so their sums are exact and each draw is
+        # the one `rng.choice(room.size, p=room / room.sum())` made on the arrays.
+        counts = {c: box[c][0, side].tolist() for c in ("fg2m", "fg2a", "ftm", "fta")}
         for _ in range(40):
             if diff == 0:
                 break
@@ -291,22 +317,28 @@ def rebalance_points(
                 col_m, col_a, step = "fg2m", "fg2a", 2
             else:
                 col_m, col_a, step = "ftm", "fta", 1
-            made, att = box[col_m][0, side], box[col_a][0, side]
-            room = np.where(played, att - made + 0.5, 0.0) if diff > 0 else made.astype(float)
-            if room.sum() <= 0:
+            made, att = counts[col_m], counts[col_a]
+            if diff > 0:
+                room = [a - m + 0.5 if on else 0.0 for a, m, on in zip(att, made, played, strict=True)]
+            else:
+                room = [float(m) for m in made]
+            if sum(room) <= 0:
                 if diff < 0:  # nothing left to take back at this value: try free throws
                     col_m, col_a, step = "ftm", "fta", 1
-                    room = box["ftm"][0, side].astype(float)
-                    if room.sum() <= 0:
+                    made, att = counts[col_m], counts[col_a]
+                    room = [float(m) for m in made]
+                    if sum(room) <= 0:
                         break
                 else:
                     break
-            j = rng.choice(room.size, p=room / room.sum())
+            j = list_choice_index(rng, room, sum(room))
             sign = 1 if diff > 0 else -1
-            box[col_m][0, side, j] += sign
-            if box[col_m][0, side, j] > box[col_a][0, side, j]:
-                box[col_a][0, side, j] = box[col_m][0, side, j]
+            made[j] += sign
+            if made[j] > att[j]:
+                att[j] = made[j]
             diff -= sign * step
+        for c, values in counts.items():
+            box[c][0, side] = values
         finish_box(box)
 
 

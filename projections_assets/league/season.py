@@ -6,9 +6,11 @@ the `GameSetup` and knowledge paths the oracle replays.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -57,6 +59,53 @@ class GameKnowledge:
     p_paths: list[list[list[tuple[int, float]]]]  # [side][slot] -> [(ts, p)]
     tip: int
     game_id: str
+    # (change times, `[len(times) + 1, 2, N]` P(available) table), built by the first `p_known`.
+    _timeline: tuple[list[int], np.ndarray] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
+
+    def p_known(self, ts: int) -> np.ndarray:
+        """P(available) of every roster slot `[2, N]` as known at `ts` (a new array; empty slots 0).
+
+        A slot's value is that of the last entry of its path before the first entry stamped
+        after `ts`; its first entry also holds before it. Lineups, quotes and contests ask
+        this some twenty times per game, so the answers are tabulated once per change time.
+        """
+        if self._timeline is None:
+            self._timeline = self._tabulate()
+        times, table = self._timeline
+        return table[bisect_right(times, ts)].copy()
+
+    def _tabulate(self) -> tuple[list[int], np.ndarray]:
+        n_sides, n_slots = self.setup.valid.shape
+        # Per slot, (time an entry is reached, p): an entry is reached once it and every entry
+        # before it on the path are stamped at or before the as-of time.
+        reached: dict[tuple[int, int], list[tuple[int, float]]] = {}
+        for s, side in enumerate(self.p_paths):
+            for k, path in enumerate(side):
+                top, steps = -(2**62), []
+                for t, v in path:
+                    top = max(top, t)
+                    steps.append((top, v))
+                reached[s, k] = steps
+        times = sorted({t for steps in reached.values() for t, _ in steps})
+        row = {t: r + 1 for r, t in enumerate(times)}
+        n_rows = len(times) + 1
+        # One column of values per slot, filled in Python and converted once.
+        columns = []
+        for s in range(n_sides):
+            for k in range(n_slots):
+                steps = reached.get((s, k))
+                if steps is None:  # an empty roster slot
+                    columns.append([0.0] * n_rows)
+                    continue
+                col = [steps[0][1] if steps else 1.0] * n_rows
+                for t, v in steps:  # in path order: a later entry overwrites from its row on
+                    r = row[t]
+                    col[r:] = [v] * (n_rows - r)
+                columns.append(col)
+        table = np.array(columns, dtype=float).T.reshape(n_rows, n_sides, n_slots)
+        return times, table
 
 
 @dataclass
@@ -88,6 +137,15 @@ class _Health:
             self.reason.append("")
             self.last_body.append(None)
             self.since_return.append(999)
+
+
+class _Fixture(NamedTuple):
+    """The schedule fields the simulation of one game reads."""
+
+    game_id: str
+    game_date: date
+    away_team_id: int
+    home_team_id: int
 
 
 class LeagueSimulator:
@@ -411,6 +469,17 @@ class LeagueSimulator:
         trade_days = self._trade_days(games)
         team_index = {t.team_id: k for k, t in enumerate(self.teams)}
         tip_epoch = (games["tip_ts"].astype("int64") // 10**6).to_numpy()
+        # Plain tuples: a pandas row per game cost more than some of the game's simulation.
+        fixtures = [
+            _Fixture(str(gid), gd, int(away), int(home))
+            for gid, gd, away, home in zip(
+                games["game_id"],
+                games["game_date"],
+                games["away_team_id"],
+                games["home_team_id"],
+                strict=True,
+            )
+        ]
         prev_day: date | None = None
         pending_trade: dict[int, date] = {}
         for d, day_games in games.groupby("game_date", sort=True):
@@ -437,14 +506,15 @@ class LeagueSimulator:
                 for i in self._trade(d, season, et_epoch(d, 10 * 60)):
                     pending_trade[i] = d
             for gi in day_games.index:
-                g = games.loc[gi]
-                self._play_game(g, int(tip_epoch[gi]), b2b[gi], team_index, season, year, pending_trade)
+                self._play_game(
+                    fixtures[gi], int(tip_epoch[gi]), b2b[gi], team_index, season, year, pending_trade
+                )
             pending_trade = {i: td for i, td in pending_trade.items() if td >= d}
 
     # ------------------------------------------------------------- one game
     def _play_game(
         self,
-        g: pd.Series,
+        g: _Fixture,
         tip: int,
         b2b: np.ndarray,
         team_index: dict[int, int],
@@ -453,8 +523,8 @@ class LeagueSimulator:
         pending_trade: dict[int, date],
     ) -> None:
         pool, p, rng = self.pool, self.params, self.rng
-        d: date = g["game_date"]
-        sides = (team_index[int(g["away_team_id"])], team_index[int(g["home_team_id"])])
+        d = g.game_date
+        sides = (team_index[g.away_team_id], team_index[g.home_team_id])
         cap = p.roster_capacity
         n = cap
         valid = np.zeros((2, n), bool)
@@ -514,21 +584,14 @@ class LeagueSimulator:
         dk = dk_points(box)
         pm = plus_minus(seconds, m_final, rng)
         starters = self._starters(setup, avail[0])
-        self._record_game(
-            g, tip, setup, times, days, seconds[0], box, dk[0], pm, starters, injured[0], target, ot, sides
+        gk = GameKnowledge(
+            setup, (times[0], times[1]), [[pdy.p_path for pdy in days[s]] for s in range(2)], tip, g.game_id
         )
+        self._record_game(g, gk, days, seconds[0], box, dk[0], pm, starters, injured[0], target, ot, sides)
         end = tip + GAME_LENGTH_S + ot * 15 * 60
         for ti in sides:
             self.last_game_end[ti] = end
-        self.rec.knowledge.append(
-            GameKnowledge(
-                setup,
-                (times[0], times[1]),
-                [[pdy.p_path for pdy in days[s]] for s in range(2)],
-                tip,
-                str(g["game_id"]),
-            )
-        )
+        self.rec.knowledge.append(gk)
         self.game_counter += 1
 
     def _setup(
@@ -576,10 +639,8 @@ class LeagueSimulator:
 
     def _record_game(
         self,
-        g: pd.Series,
-        tip: int,
-        setup: GameSetup,
-        times: list[TeamTimes],
+        g: _Fixture,
+        gk: GameKnowledge,
         days: list[list[PlayerDay]],
         seconds: np.ndarray,
         box: dict[str, np.ndarray],
@@ -592,15 +653,15 @@ class LeagueSimulator:
         sides: tuple[int, int],
     ) -> None:
         h, rng = self.health, self.rng
-        gid = str(g["game_id"])
-        d = g["game_date"]
+        setup, times = gk.setup, gk.times
+        gid, d = g.game_id, g.game_date
         self.rec.games.append(
             {
                 "game_id": gid,
                 "away_score": int(score[0]),
                 "home_score": int(score[1]),
                 "n_ot": ot,
-                "end_ts": tip + GAME_LENGTH_S + ot * 900,
+                "end_ts": gk.tip + GAME_LENGTH_S + ot * 900,
             }
         )
         for s, ti in enumerate(sides):
@@ -622,15 +683,20 @@ class LeagueSimulator:
             # Box order: starters first, then by minutes.
             key = np.where(starters[s, :n_players], 10_000, 0) + seconds[s, :n_players] / 60.0
             order = np.argsort(-key, kind="stable")
-            for pos_order, k in enumerate(order):
-                k = int(k)
-                i = self._index_of(setup.person_id[s, k])
+            # The side's arrays as Python lists, read per row below: the same ints, floats and
+            # bools the per-element int()/float()/bool() conversions gave, at a fraction of the cost.
+            sec, pid, start = seconds[s].tolist(), setup.person_id[s].tolist(), starters[s].tolist()
+            hurt, plus, fpts = injured[s].tolist(), pm[s].tolist(), dk[s].tolist()
+            base, depth = setup.base_min[s].tolist(), setup.depth[s].tolist()
+            counts = {stat: box[stat][0, s].tolist() for stat in BOX_STATS}
+            for pos_order, k in enumerate(order.tolist()):
+                i = self._index_of(pid[k])
                 pdy = days[s][k]
                 last = pdy.listings[-1] if pdy.listings else None
                 if not pdy.available:
                     reason = last[2] if last else "Inactive"
                     npr = _not_playing_reason(reason)
-                elif seconds[s, k] == 0:
+                elif sec[k] == 0:
                     npr, reason = "DNP_COACH", "Coach's Decision"
                 else:
                     npr, reason = "", ""
@@ -640,23 +706,23 @@ class LeagueSimulator:
                     "team_id": team_id,
                     "opp_team_id": opp_id,
                     "is_home": bool(s == 1),
-                    "person_id": int(setup.person_id[s, k]),
+                    "person_id": pid[k],
                     "order": pos_order + 1,
-                    "starter": bool(starters[s, k]),
+                    "starter": start[k],
                     "available": bool(pdy.available),
-                    "played": bool(seconds[s, k] > 0),
-                    "seconds": int(seconds[s, k]),
-                    "minutes": float(seconds[s, k] / 60.0),
+                    "played": sec[k] > 0,
+                    "seconds": sec[k],
+                    "minutes": sec[k] / 60.0,
                     "not_playing_reason": npr,
                     "not_playing_description": reason,
                 }
                 for stat in BOX_STATS:
-                    row[stat] = int(box[stat][0, s, k])
-                row["plus_minus"] = int(pm[s, k])
-                row["dk_pts"] = float(dk[s, k])
-                row["left_injured"] = bool(injured[s, k])
-                row["base_minutes"] = float(setup.base_min[s, k])
-                row["depth"] = int(setup.depth[s, k])
+                    row[stat] = counts[stat][k]
+                row["plus_minus"] = plus[k]
+                row["dk_pts"] = fpts[k]
+                row["left_injured"] = hurt[k]
+                row["base_minutes"] = base[k]
+                row["depth"] = depth[k]
                 self.rec.box.append(row)
                 for ts, status, why in pdy.listings:
                     self.rec.news.append(
@@ -675,14 +741,14 @@ class LeagueSimulator:
                 if pdy.new_injury is not None:
                     h.cls[i], h.reason[i] = pdy.new_injury
                     h.last_body[i] = body_of(pdy.new_injury[1])
-                elif injured[s, k]:
+                elif hurt[k]:
                     cls, why = draw_injury(
                         rng, h.last_body[i], h.since_return[i] < self.params.recurrence_window_games
                     )
                     h.cls[i], h.reason[i], h.last_body[i] = cls, why, body_of(why)
                 elif pdy.available and h.cls[i] < 0:
                     h.since_return[i] += 1
-            self._record_lineups(gid, team_id, s, setup, times[s], days[s], starters)
+            self._record_lineups(gid, team_id, s, gk, days[s], starters)
 
     def _index_of(self, person_id: int) -> int:
         if not hasattr(self, "_pid_index") or len(self._pid_index) != self.pool.n:
@@ -694,23 +760,25 @@ class LeagueSimulator:
         gid: str,
         team_id: int,
         s: int,
-        setup: GameSetup,
-        t: TeamTimes,
+        gk: GameKnowledge,
         days: list[PlayerDay],
         starters: np.ndarray,
     ) -> None:
         """Projected lineups at each update (when they change), then the confirmed one."""
         from .game import planned_minutes
 
+        setup, t = gk.setup, gk.times[s]
         n = len(days)
         previous: tuple[int, ...] = ()
+        likely_before: np.ndarray | None = None
         for ts in (max(t.filed, t.initial), t.afternoon, t.evening, t.pregame):
-            p_now = np.ones(setup.valid.shape[-1])
-            for k in range(n):
-                p_now[k] = _p_at(days[k].p_path, ts)
             likely = np.zeros_like(setup.valid)
-            likely[s, :n] = p_now[:n] >= 0.5
+            likely[s, :n] = gk.p_known(ts)[s, :n] >= 0.5
             likely[1 - s] = setup.valid[1 - s]
+            # Nobody crossed 50% since the last update: the same plan, the same five, no new lineup.
+            if likely_before is not None and np.array_equal(likely, likely_before):
+                continue
+            likely_before = likely
             plan = planned_minutes(setup, likely[None].astype(float), self.params)[0, s]
             top = np.argsort(-np.where(likely[s], plan, -1.0), kind="stable")[:5]
             five = tuple(int(x) for x in top)
@@ -736,17 +804,6 @@ class LeagueSimulator:
                     "person_id": int(setup.person_id[s, k]),
                 }
             )
-
-
-def _p_at(path: list[tuple[int, float]], ts: int) -> float:
-    """P(available) known at `ts` from a knowledge path (the first entry holds before it too)."""
-    p = path[0][1] if path else 1.0
-    for t, v in path:
-        if t <= ts:
-            p = v
-        else:
-            break
-    return p
 
 
 def _not_playing_reason(reason: str) -> str:
