@@ -31,7 +31,9 @@ def baselines(rows: pd.DataFrame, labels: pd.DataFrame) -> pd.DataFrame:
     h = h.sort_values(["player_id", "game_date", "game_id"]).reset_index(drop=True)
     active = h["status"].astype(str).str.upper().ne("INACTIVE")
     played = h["minutes"].where(h["played"].astype(bool))
-    h["last5"] = played.groupby(h["player_id"]).transform(lambda s: s.dropna().rolling(5).mean().reindex(s.index).ffill())
+    h["last5"] = played.groupby(h["player_id"]).transform(
+        lambda s: s.dropna().rolling(5).mean().reindex(s.index).ffill()
+    )
     by_season = [h["player_id"], h["season"]]
     h["season_avg"] = h["minutes"].where(active).groupby(by_season).transform(lambda s: s.expanding().mean())
     h["season_avg_played"] = played.groupby(by_season).transform(lambda s: s.expanding().mean())
@@ -43,7 +45,9 @@ def baselines(rows: pd.DataFrame, labels: pd.DataFrame) -> pd.DataFrame:
     left["_row"] = np.arange(len(left))
     merged = pd.merge_asof(
         left.sort_values("_date"),
-        h[["player_id", "game_date", "last5", "season_avg", "season_avg_played", "season"]].sort_values("game_date"),
+        h[["player_id", "game_date", "last5", "season_avg", "season_avg_played", "season"]].sort_values(
+            "game_date"
+        ),
         left_on="_date",
         right_on="game_date",
         by="player_id",
@@ -72,7 +76,9 @@ def comparison(rows: pd.DataFrame, roles: pd.Series) -> tuple[pd.DataFrame, dict
     table: list[dict[str, object]] = []
     overall: dict[str, dict[str, float]] = {}
 
-    def add(name: str, part: pd.DataFrame, cols: dict[str, str | None], keep: tuple[str, ...] | None = None) -> None:
+    def add(
+        name: str, part: pd.DataFrame, cols: dict[str, str | None], keep: tuple[str, ...] | None = None
+    ) -> None:
         figures = metrics(part, **cols)
         if keep is not None:
             figures = {k: v for k, v in figures.items() if k in keep}
@@ -89,12 +95,22 @@ def comparison(rows: pd.DataFrame, roles: pd.Series) -> tuple[pd.DataFrame, dict
     add("model", scored, {"p10": "p10", "p50": "p50", "p90": "p90", "play_prob": "play_prob"})
     overall["model"]["coverage_by_role"] = coverage_by_role(scored, roles.loc[scored.index])  # type: ignore[assignment]
     if has_oracle:
-        cols = {"p10": "oracle_p10", "p50": "oracle_p50", "p90": "oracle_p90", "play_prob": "oracle_play_prob"}
+        cols = {
+            "p10": "oracle_p10",
+            "p50": "oracle_p50",
+            "p90": "oracle_p90",
+            "play_prob": "oracle_play_prob",
+        }
         add("oracle", scored, cols)
     for name in BASELINES:
         if name in rows:
             part = scored.dropna(subset=[name])
-            add(name, part, {"p10": name, "p50": name, "p90": name, "play_prob": None}, keep=("rows", "played_rows", "mae"))
+            add(
+                name,
+                part,
+                {"p10": name, "p50": name, "p90": name, "play_prob": None},
+                keep=("rows", "played_rows", "mae"),
+            )
     return pd.DataFrame(table), overall
 
 

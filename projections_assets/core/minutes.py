@@ -181,7 +181,9 @@ def train(rows: pd.DataFrame, settings: MinutesSettings | None = None) -> Minute
     played = fit_rows[fit_rows["played"]]
     x_played = _matrix(played)
     quantile_models = {
-        q: _fit(x_played, played["minutes"].to_numpy(), {"objective": "quantile", "alpha": q}, settings.lightgbm)
+        q: _fit(
+            x_played, played["minutes"].to_numpy(), {"objective": "quantile", "alpha": q}, settings.lightgbm
+        )
         for q in settings.quantiles
     }
     # The classifier learns from every date: its log-loss objective keeps it calibrated, and an

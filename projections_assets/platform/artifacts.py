@@ -33,7 +33,12 @@ class ArtifactStore:
         self.lake = lake
 
     def run_dir(self, name: str, run_id: str) -> Path:
-        return self.lake.root / MODELS_DIR / validate_name(name, "artifact name") / f"run={validate_run_id(run_id)}"
+        return (
+            self.lake.root
+            / MODELS_DIR
+            / validate_name(name, "artifact name")
+            / f"run={validate_run_id(run_id)}"
+        )
 
     def pointer_path(self, name: str) -> Path:
         return self.lake.named_pointer_path(MODELS_DIR, validate_name(name, "artifact name"))

@@ -254,4 +254,3 @@ class HttpSourceClient(SourceClient):
 
     def close(self) -> None:
         self.http.close()
-

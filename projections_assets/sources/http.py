@@ -517,7 +517,14 @@ class SourceHttpClient:
             sent = self._send_once(url, request_headers)
             attempts.append(
                 Attempt(
-                    url_text, started_at, sent.outcome, sent.status, delay, throttled, sent.error, sent.server_date
+                    url_text,
+                    started_at,
+                    sent.outcome,
+                    sent.status,
+                    delay,
+                    throttled,
+                    sent.error,
+                    sent.server_date,
                 )
             )
             if sent.response is not None:

@@ -51,7 +51,9 @@ class CaptureRecorder:
                     name=f"source.{kind}",
                     url=exc.url,
                     attempts=len(exc.attempts),
-                    attempt_statuses=[f"{a.outcome}:{a.status}" if a.status else a.outcome for a in exc.attempts],
+                    attempt_statuses=[
+                        f"{a.outcome}:{a.status}" if a.status else a.outcome for a in exc.attempts
+                    ],
                     partition=ident,
                 )
             )

@@ -57,7 +57,9 @@ class FakeSite:
         self.now = now
         self.missing = missing
         self.asked: list[str] = []
-        self.published = {n for t, n in report_candidates(now - timedelta(days=3), now) if t <= pd.Timestamp(now)}
+        self.published = {
+            n for t, n in report_candidates(now - timedelta(days=3), now) if t <= pd.Timestamp(now)
+        }
 
     def probe(self, name: str) -> Probe:
         self.asked.append(name)

@@ -36,7 +36,11 @@ def _client(answers_as_of: bool = False, hosts: SourceHosts | None = None, key: 
             "https://ak-static.cms.nba.com/referee/injury/Injury-Report_2026-01-15_05_30PM.pdf",
         ),
         ("schedule", None, "https://cdn.nba.com/static/json/staticData/scheduleLeagueV2.json"),
-        ("boxscore", "0022500600", "https://cdn.nba.com/static/json/liveData/boxscore/boxscore_0022500600.json"),
+        (
+            "boxscore",
+            "0022500600",
+            "https://cdn.nba.com/static/json/liveData/boxscore/boxscore_0022500600.json",
+        ),
         ("playerindex", "2025-26", "https://stats.nba.com/stats/playerindex?LeagueID=00&Season=2025-26"),
         (
             "roster",
@@ -83,7 +87,10 @@ def test_real_hosts_answer_as_of_only_for_odds() -> None:
 def test_the_league_feed_answers_every_kind_as_of() -> None:
     client, seen = _client(answers_as_of=True, hosts=SourceHosts.single("http://127.0.0.1:8765/"))
     client.fetch("lineups", "2026-01-15", as_of=AS_OF)
-    assert str(seen[0].url) == "http://127.0.0.1:8765/js/data/leaders/00_daily_lineups_20260115.json?at=2026-01-15T22%3A30%3A00Z"
+    assert (
+        str(seen[0].url)
+        == "http://127.0.0.1:8765/js/data/leaders/00_daily_lineups_20260115.json?at=2026-01-15T22%3A30%3A00Z"
+    )
 
 
 def test_the_odds_api_key_never_reaches_records() -> None:
