@@ -145,7 +145,7 @@ def run_demo(
     say = _say(time.monotonic())
     league_dir = league_dir or DEFAULT_LEAGUE_DIR / f"seed={seed}"
     say(
-        f"league seed {seed}: {'generating (once; about a minute)' if not (league_dir / '_league.json').exists() else 'ready'}"
+        f"league seed {seed}: {'generating (once; about 30 s)' if not (league_dir / '_league.json').exists() else 'ready'}"
     )
     ensure_league(seed, league_dir, progress=say)
     tables = read_league_tables(league_dir)
