@@ -42,6 +42,18 @@ def contract_check_specs(contract: TableContract) -> list[dg.AssetCheckSpec]:
     ]
 
 
+def extra_check_spec(
+    contract: TableContract, name: str, description: str, *, blocking: bool = True
+) -> dg.AssetCheckSpec:
+    """A check on the contract's table beyond the contract itself (computed by the asset)."""
+    return dg.AssetCheckSpec(name, asset=_asset_key(contract), blocking=blocking, description=description)
+
+
+def selected_check_names(context: dg.AssetExecutionContext) -> set[str]:
+    """Names of the checks this run must report (the UI can deselect some)."""
+    return {k.name for k in context.selected_asset_check_keys}
+
+
 def _combine(
     name: str, contract: TableContract, by_key: dict[str | None, CheckOutcome]
 ) -> dg.AssetCheckResult:

@@ -1,13 +1,14 @@
 """Evaluation assets (per game_date, once labels exist): accuracy by horizon and the what-if report."""
 
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import date
 
 import dagster as dg
 import pandas as pd
 
 from projections_assets.contracts import gold as contracts
 from projections_assets.contracts import labels as label_contracts
+from projections_assets.contracts.base import TableContract
 from projections_assets.core import evaluation, training
 from projections_assets.defs.checks import contract_outputs
 from projections_assets.defs.gold import LABEL_LOOKBACK
@@ -49,18 +50,23 @@ def _with_oracle(rows: pd.DataFrame, oracle: pd.DataFrame | None) -> pd.DataFram
     )
 
 
-@dg.asset(
-    key=contracts.MINUTES_EVALUATION.table.key_path,
-    deps=[
-        dg.AssetKey(contracts.MINUTES_PROJECTIONS.table.key_path),
-        dg.AssetKey(label_contracts.GAME_LABELS.table.key_path),
-    ],
-    partitions_def=GAME_DATE_PARTITIONS,
-    backfill_policy=dg.BackfillPolicy.single_run(),
-    group_name=GROUP,
-    kinds={"parquet"},
-    tags={"layer": "evaluation"},
-)
+def _evaluation_asset(contract: TableContract):
+    """A game_date asset judging that date's projections against its labels."""
+    return dg.asset(
+        key=contract.table.key_path,
+        deps=[
+            dg.AssetKey(contracts.MINUTES_PROJECTIONS.table.key_path),
+            dg.AssetKey(label_contracts.GAME_LABELS.table.key_path),
+        ],
+        partitions_def=GAME_DATE_PARTITIONS,
+        backfill_policy=dg.BackfillPolicy.single_run(),
+        group_name=GROUP,
+        kinds={"parquet"},
+        tags={"layer": "evaluation"},
+    )
+
+
+@_evaluation_asset(contracts.MINUTES_EVALUATION)
 def minutes_evaluation_asset(
     context: dg.AssetExecutionContext, lake_reader: LakeReader, oracle: OracleResource
 ) -> Iterator:
@@ -118,27 +124,14 @@ def _markdown(frame: pd.DataFrame) -> str:
     return overall.round(3).to_markdown()
 
 
-@dg.asset(
-    key=contracts.MINUTES_WHAT_IF.table.key_path,
-    deps=[
-        dg.AssetKey(contracts.MINUTES_PROJECTIONS.table.key_path),
-        dg.AssetKey(label_contracts.GAME_LABELS.table.key_path),
-    ],
-    partitions_def=GAME_DATE_PARTITIONS,
-    backfill_policy=dg.BackfillPolicy.single_run(),
-    group_name=GROUP,
-    kinds={"parquet"},
-    tags={"layer": "evaluation"},
-)
+@_evaluation_asset(contracts.MINUTES_WHAT_IF)
 def minutes_what_if_asset(context: dg.AssetExecutionContext, lake_reader: LakeReader) -> Iterator:
     """How projections moved between tip - 2 h and the last slot before tip, and which was closer."""
     frames, summaries = {}, {}
     for key in context.partition_keys:
         day = date.fromisoformat(key)
         proj = lake_reader.read(contracts.MINUTES_PROJECTIONS.table, start=day, end=day).frame
-        labels = lake_reader.read(
-            label_contracts.GAME_LABELS.table, start=day, end=day + timedelta(days=0)
-        ).frame
+        labels = lake_reader.read(label_contracts.GAME_LABELS.table, start=day, end=day).frame
         if proj.empty:
             frames[key], summaries[key] = _empty_what_if(), {"players": 0}
             continue

@@ -23,7 +23,12 @@ from projections_assets.contracts import labels as label_contracts
 from projections_assets.contracts import silver as silver_contracts
 from projections_assets.core import minutes, training
 from projections_assets.core.features import FEATURE_COLUMNS, PlayerHistory, SlateInputs, minutes_features
-from projections_assets.defs.checks import contract_check_specs, contract_outputs
+from projections_assets.defs.checks import (
+    contract_check_specs,
+    contract_outputs,
+    extra_check_spec,
+    selected_check_names,
+)
 from projections_assets.defs.partitions import SLATE_PARTITIONS
 from projections_assets.defs.resources import LakeReader, partition_inputs_metadata
 from projections_assets.platform.artifacts import ArtifactStore, NoCurrentArtifact
@@ -180,17 +185,15 @@ def _parity(
     ],
     check_specs=[
         *contract_check_specs(contracts.MINUTES_TRAINING_SET),
-        dg.AssetCheckSpec(
+        extra_check_spec(
+            contracts.MINUTES_TRAINING_SET,
             CHECK_PARITY,
-            asset=contracts.MINUTES_TRAINING_SET.table.key_path,
-            blocking=True,
-            description="Sampled (date, slot) partitions rebuilt through the partition path equal the bulk rows.",
+            "Sampled (date, slot) partitions rebuilt through the partition path equal the bulk rows.",
         ),
-        dg.AssetCheckSpec(
+        extra_check_spec(
+            contracts.MINUTES_TRAINING_SET,
             CHECK_COMPLETE,
-            asset=contracts.MINUTES_TRAINING_SET.table.key_path,
-            blocking=True,
-            description="Every labelled game of every date has training rows (none lost to a failed join).",
+            "Every labelled game of every date has training rows (none lost to a failed join).",
         ),
     ],
     group_name=GROUP,
@@ -217,7 +220,7 @@ def minutes_training_set_asset(
     rows = training.training_rows(inputs, labels.frame, horizons)
     coverage = training.label_coverage(inputs, horizons, rows, labels.frame)
     unlabelled = coverage[(coverage["games_labelled"] > 0) & (coverage["missing_games"] > 0)]
-    selected = {k.name for k in context.selected_asset_check_keys}
+    selected = selected_check_names(context)
     if CHECK_COMPLETE in selected:
         yield dg.AssetCheckResult(
             check_name=CHECK_COMPLETE,
@@ -246,10 +249,6 @@ def minutes_training_set_asset(
 # --------------------------------------------------------------------------- model and promotion
 
 
-def _holdout_split(rows: pd.DataFrame, share: float) -> tuple[pd.DataFrame, pd.DataFrame]:
-    return minutes.split_dates(rows, share)
-
-
 def _score(model: minutes.MinutesModel, rows: pd.DataFrame) -> dict[str, float]:
     scored = rows[["minutes", "played", "status"]].join(
         minutes.predict(model, rows)[["p10", "p50", "p90", "play_prob"]]
@@ -268,11 +267,10 @@ def load_model(path: str) -> minutes.MinutesModel:
     ins={"training_set": dg.AssetIn(dg.AssetKey(contracts.MINUTES_TRAINING_SET.table.key_path))},
     check_specs=[
         *contract_check_specs(contracts.MINUTES_MODEL_METRICS),
-        dg.AssetCheckSpec(
+        extra_check_spec(
+            contracts.MINUTES_MODEL_METRICS,
             CHECK_NO_WORSE,
-            asset=contracts.MINUTES_MODEL_METRICS.table.key_path,
-            blocking=True,
-            description="On held-out dates the new model's MAE, pinball loss and Brier are no worse than the current model's.",
+            "On held-out dates the new model's MAE, pinball loss and Brier are no worse than the current model's.",
         ),
     ],
     group_name=GROUP,
@@ -284,7 +282,7 @@ def minutes_model_asset(
 ) -> Iterator:
     """Train the minutes model (p10/p50/p90 + play probability, calibrated) and store it by run id."""
     settings = minutes.minutes_settings()
-    fit_rows, holdout = _holdout_split(training_set, settings.calibration_share)
+    fit_rows, holdout = minutes.split_dates(training_set, settings.calibration_share)
     model = minutes.train(fit_rows, settings)
     run_id = context.run.run_id
     store = ArtifactStore(lake_reader.lake())
@@ -299,7 +297,7 @@ def minutes_model_asset(
     )
     model_dir = store.write(MODEL_NAME, run_id, model.save)
     worse = [] if current is None else [m for m in GATE_METRICS if candidate[m] > current[m] + 1e-9]
-    if CHECK_NO_WORSE in {k.name for k in context.selected_asset_check_keys}:
+    if CHECK_NO_WORSE in selected_check_names(context):
         yield dg.AssetCheckResult(
             check_name=CHECK_NO_WORSE,
             passed=not worse,
@@ -358,11 +356,10 @@ def minutes_model_promotion(
     partitions_def=SLATE_PARTITIONS,
     check_specs=[
         *contract_check_specs(contracts.MINUTES_PROJECTIONS),
-        dg.AssetCheckSpec(
+        extra_check_spec(
+            contracts.MINUTES_PROJECTIONS,
             CHECK_ROSTER_PROJECTED,
-            asset=contracts.MINUTES_PROJECTIONS.table.key_path,
-            blocking=True,
-            description="Every player of the slot's roster snapshot has a projection for his game.",
+            "Every player of the slot's roster snapshot has a projection for his game.",
         ),
     ],
     backfill_policy=dg.BackfillPolicy.single_run(),
@@ -397,7 +394,7 @@ def minutes_projections_asset(
             )
     unprojected = {key: unprojected_players(_by_key(roster, key), frame) for key, frame in frames.items()}
     missing = {key: rows for key, rows in unprojected.items() if len(rows)}
-    if CHECK_ROSTER_PROJECTED in {k.name for k in context.selected_asset_check_keys}:
+    if CHECK_ROSTER_PROJECTED in selected_check_names(context):
         yield dg.AssetCheckResult(
             check_name=CHECK_ROSTER_PROJECTED,
             passed=not missing,

@@ -9,7 +9,12 @@ from projections_assets.contracts import labels as contracts
 from projections_assets.contracts import sources as source_contracts
 from projections_assets.core.labels import game_labels
 from projections_assets.core.ownership import ownership_labels
-from projections_assets.defs.checks import contract_check_specs, contract_outputs
+from projections_assets.defs.checks import (
+    contract_check_specs,
+    contract_outputs,
+    extra_check_spec,
+    selected_check_names,
+)
 from projections_assets.defs.partitions import GAME_DATE_PARTITIONS
 from projections_assets.defs.resources import LakeReader, partition_inputs_metadata
 from projections_assets.platform.lake import PartitionLocation
@@ -68,11 +73,11 @@ def game_labels_asset(
     ],
     check_specs=[
         *contract_check_specs(contracts.OWNERSHIP_LABELS),
-        dg.AssetCheckSpec(
+        extra_check_spec(
+            contracts.OWNERSHIP_LABELS,
             CHECK_OWNERSHIP_MATCHED,
-            asset=contracts.OWNERSHIP_LABELS.table.key_path,
+            "Every player name in the contest standings resolved to a player id.",
             blocking=False,
-            description="Every player name in the contest standings resolved to a player id.",
         ),
     ],
     backfill_policy=dg.BackfillPolicy.single_run(),
@@ -94,7 +99,7 @@ def ownership_labels_asset(
         frames[key] = result.labels
         inputs[key] = [standings.record, dk.record, index.record]
         unmatched += [dict(r, game_date=key) for r in result.unmatched.to_dict(orient="records")]
-    if CHECK_OWNERSHIP_MATCHED in {k.name for k in context.selected_asset_check_keys}:
+    if CHECK_OWNERSHIP_MATCHED in selected_check_names(context):
         yield dg.AssetCheckResult(
             check_name=CHECK_OWNERSHIP_MATCHED,
             asset_key=contracts.OWNERSHIP_LABELS.table.key_path,

@@ -19,7 +19,12 @@ from projections_assets.contracts import sources as bronze_contracts
 from projections_assets.contracts.base import TableContract
 from projections_assets.core import snapshots
 from projections_assets.core.identity import PlayerDirectory, TeamDirectory, link_dk_players
-from projections_assets.defs.checks import contract_check_specs, contract_outputs
+from projections_assets.defs.checks import (
+    contract_check_specs,
+    contract_outputs,
+    extra_check_spec,
+    selected_check_names,
+)
 from projections_assets.defs.partitions import SLATE_PARTITIONS
 from projections_assets.defs.resources import LakeReader, partition_inputs_metadata
 from projections_assets.platform.lake import PartitionLocation, TableRef
@@ -100,10 +105,7 @@ def _silver_asset(
     """A slate-partitioned silver asset around `build` (one call per partition)."""
     check_specs = [
         *contract_check_specs(contract),
-        *[
-            dg.AssetCheckSpec(name, asset=contract.table.key_path, blocking=blocking, description=text)
-            for name, text, blocking in extra_checks
-        ],
+        *[extra_check_spec(contract, name, text, blocking=blocking) for name, text, blocking in extra_checks],
     ]
 
     def run(context: dg.AssetExecutionContext, reader: LakeReader, games_in) -> Iterator:
@@ -117,7 +119,7 @@ def _silver_asset(
             metadata[key] = {**_freshness_metadata(built.frame), **built.metadata}
             for problem in built.problems:
                 problems[str(problem["check"])].append({**problem, "partition": key})
-        selected = {k.name for k in context.selected_asset_check_keys}
+        selected = selected_check_names(context)
         for name, _, blocking in extra_checks:
             if name in selected:
                 found = problems[name]
