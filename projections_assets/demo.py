@@ -20,15 +20,14 @@ import argparse
 import json
 import logging
 import os
-import sys
 import time
 import warnings
-from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pandas as pd
 
+from projections_assets.progress import progress
 from projections_assets.settings import DEFAULT_LEAGUE_DIR, PROJECT_ROOT
 
 ET = "America/New_York"
@@ -39,13 +38,6 @@ HISTORY_SLOTS = ("16:30", "18:30")
 REPLAY_FROM = "16:30"
 HISTORY_DAYS = 18
 LABEL_DAYS = 40
-
-
-def _say(start: float) -> Callable[[str], None]:
-    def say(message: str) -> None:
-        print(f"[demo {time.monotonic() - start:6.1f}s] {message}", file=sys.stderr, flush=True)
-
-    return say
 
 
 def pick_day(tables: dict[str, pd.DataFrame], after: date = date(2026, 1, 10)) -> date:
@@ -142,7 +134,7 @@ def run_demo(
     from projections_assets.platform.publish import load_partition
     from projections_assets.sources.simulated import league_payloads
 
-    say = _say(time.monotonic())
+    say = progress("demo")
     league_dir = league_dir or DEFAULT_LEAGUE_DIR / f"seed={seed}"
     say(
         f"league seed {seed}: {'generating (once; about 30 s)' if not (league_dir / '_league.json').exists() else 'ready'}"

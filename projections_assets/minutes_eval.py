@@ -16,8 +16,6 @@ same rows.
 
 from __future__ import annotations
 
-import sys
-import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -29,16 +27,10 @@ from projections_assets.core.features import SlateInputs
 from projections_assets.league.asof import LeagueAsOf, league_labels
 from projections_assets.league.generate import ensure_league, generate_league, read_league_tables
 from projections_assets.league.oracle import oracle_table
+from projections_assets.progress import progress
 from projections_assets.settings import DEFAULT_LEAGUE_DIR
 
 EVAL_HORIZON = "last"
-
-
-def _say(start: float) -> Callable[[str], None]:
-    def say(message: str) -> None:
-        print(f"[eval {time.monotonic() - start:6.1f}s] {message}", file=sys.stderr, flush=True)
-
-    return say
 
 
 def league_rows(tables: dict[str, pd.DataFrame], say: Callable[[str], None] = print) -> pd.DataFrame:
@@ -110,7 +102,7 @@ def attach_oracle(rows: pd.DataFrame, oracle: pd.DataFrame) -> pd.DataFrame:
 
 def evaluate(seed: int, league_dir: Path | None = None, say: Callable[[str], None] | None = None) -> dict:
     """Train on the league's first two seasons, evaluate on the third; the figures of the issue."""
-    say = say or _say(time.monotonic())
+    say = say or progress("eval")
     league_dir = league_dir or DEFAULT_LEAGUE_DIR / f"seed={seed}"
     ensure_league(seed, league_dir, progress=say)
     tables = read_league_tables(league_dir)

@@ -4,21 +4,15 @@ from __future__ import annotations
 
 import argparse
 import sys
-import time
 from pathlib import Path
 
-
-def _progress(start: float):
-    def say(message: str) -> None:
-        print(f"[league {time.monotonic() - start:6.1f}s] {message}", file=sys.stderr, flush=True)
-
-    return say
+from projections_assets.progress import progress
 
 
 def _generate(args: argparse.Namespace) -> int:
     from .generate import generate_league, write_league
 
-    say = _progress(time.monotonic())
+    say = progress("league")
     league = generate_league(args.seed, seasons=args.seasons, progress=say)
     paths = write_league(league, Path(args.out))
     for p in paths:
@@ -30,7 +24,7 @@ def _oracle(args: argparse.Namespace) -> int:
     from .generate import generate_league
     from .oracle import oracle_table
 
-    say = _progress(time.monotonic())
+    say = progress("league")
     league = generate_league(args.seed, seasons=args.seasons, progress=say, with_contests=False)
     table = oracle_table(league, sims=args.sims, progress=say)
     out = Path(args.out)
@@ -45,7 +39,7 @@ def _render(args: argparse.Namespace) -> int:
     from .generate import generate_league
     from .payloads import LeaguePayloads, NotPublished, UnknownPayload
 
-    say = _progress(time.monotonic())
+    say = progress("league")
     league = generate_league(args.seed, seasons=args.seasons, progress=say)
     try:
         payload = LeaguePayloads(league.tables).render(args.kind, args.at, args.id)
