@@ -19,6 +19,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from projections_assets.core.role_filter import blowout_share, play_chance_now, role_filter
+
 TS = "datetime64[us, UTC]"
 KEY = ["game_id", "player_id", "as_of_ts"]
 
@@ -46,6 +48,9 @@ FEATURE_COLUMNS: dict[str, str] = {
     "play_rate10": "float64",
     "play_rate30": "float64",
     "min_last20": "float64",
+    "min_filter_mean": "float64",
+    "min_filter_sd": "float64",
+    "play_rate_filter": "float64",
     "play_rate_season": "float64",
     "dnp_streak": "float64",
     "starts_last5": "float64",
@@ -75,6 +80,9 @@ FEATURE_COLUMNS: dict[str, str] = {
     "team_available_count": "float64",
     "depth_rank": "float64",
     "depth_rank_slow": "float64",
+    "depth_rank_filter": "float64",
+    "vacated_filter": "float64",
+    "play_prob_filter_now": "float64",
     "ahead_out": "float64",
     "depth_at_position": "float64",
     "minutes_to_tip": "float64",
@@ -205,6 +213,18 @@ def player_history(labels: pd.DataFrame) -> pd.DataFrame:
     missed_block = (~active).groupby(player).cumsum()
     since = h["played"].astype(int).groupby([player, missed_block]).cumsum()
     out["games_since_return"] = since.where(missed_block > 0, 99).clip(upper=20).astype("float64")
+    # The plan behind his minutes (core.role_filter), each game read in its context: minutes his
+    # inactive teammates left (by their form before it) and the final margin (garbage time).
+    form_before = out["min_ewm"].groupby(player).shift()
+    vacated = (form_before.fillna(0.0) * ~active).groupby([h["game_id"], h["team_id"]]).transform("sum")
+    team_pts = labels.groupby(["game_id", "team_id"])["pts"].sum()
+    game_pts = labels.groupby("game_id")["pts"].sum()
+    margin = (
+        2 * team_pts.reindex(pd.MultiIndex.from_frame(h[["game_id", "team_id"]])).to_numpy()
+        - game_pts.reindex(h["game_id"]).to_numpy()
+    )
+    filtered = role_filter(h.assign(active=active, vacated=vacated, blowout=blowout_share(margin)))
+    out = out.join(filtered)
     out["last_played_date"] = h["game_date"].where(h["played"]).groupby(player).ffill()
     return out
 
@@ -326,6 +346,16 @@ def _team_context(out: pd.DataFrame) -> pd.DataFrame:
         .rank(ascending=False, method="first")
         .astype("float64")
     )
+    # The same by the filtered plan, and today's chance that plan clears a usable stint.
+    plan = out["min_filter_mean"].fillna(trail)
+    out["depth_rank_filter"] = (
+        (plan * (1 - exp_out))
+        .groupby([out[c] for c in team])
+        .rank(ascending=False, method="first")
+        .astype("float64")
+    )
+    out["vacated_filter"] = (plan * exp_out).groupby([out[c] for c in team]).transform("sum") - plan * exp_out
+    out["play_prob_filter_now"] = play_chance_now(plan, out["min_filter_sd"], out["vacated_filter"])
     usual = slow.groupby([out[c] for c in team]).rank(ascending=False, method="first")
     out["ahead_out"] = (usual - out["depth_rank_slow"]).clip(lower=0).astype("float64")
     out["depth_at_position"] = (

@@ -88,8 +88,14 @@ def split_dates(rows: pd.DataFrame, share: float) -> tuple[pd.DataFrame, pd.Data
     return rows[rows["game_date"] <= cut], rows[rows["game_date"] > cut]
 
 
-def _matrix(rows: pd.DataFrame) -> pd.DataFrame:
-    x = rows[list(FEATURE_COLUMNS)].copy()
+def _matrix(rows: pd.DataFrame, columns: list[str] | None = None) -> pd.DataFrame:
+    columns = list(FEATURE_COLUMNS) if columns is None else columns
+    missing = [c for c in columns if c not in rows.columns]
+    if missing:
+        raise ValueError(
+            f"the model needs feature columns the rows lack: {missing}; retrain it on these features"
+        )
+    x = rows[columns].copy()
     # lgb.train rejects pandas str columns; categories it reads natively.
     x["position_group"] = pd.Categorical(x["position_group"].astype(str), categories=["G", "F", "C"])
     return x
@@ -221,7 +227,8 @@ def predict(model: MinutesModel, features: pd.DataFrame) -> pd.DataFrame:
         out[name] = 0.0
     live = eligible(features)
     if live.any():
-        raw = _raw_predict(model, _matrix(features[live]))
+        # A model scores with the features it was trained on (an older model survives a feature added since).
+        raw = _raw_predict(model, _matrix(features[live], model.feature_columns))
         for q, shift in model.band_shift.items():
             raw[QUANTILE_NAMES[q]] += shift
         if model.play_calibration is not None:

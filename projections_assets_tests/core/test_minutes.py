@@ -71,3 +71,42 @@ def test_metrics_on_players_not_listed_out() -> None:
     pin50 = np.mean([0.5 * 2.0, 0.5 * 5.0])
     pin90 = np.mean([0.1 * 8.0, 0.1 * 10.0])  # both under p90
     assert m["pinball"] == pytest.approx(np.mean([pin10, pin50, pin90]))
+
+
+def _training_rows(n_per_date: int = 120, dates: int = 6) -> pd.DataFrame:
+    rng = np.random.default_rng(3)
+    n = n_per_date * dates
+    rows = pd.DataFrame(
+        {c: rng.normal(10, 3, n) for c, dtype in minutes.FEATURE_COLUMNS.items() if dtype == "float64"}
+    )
+    for c, dtype in minutes.FEATURE_COLUMNS.items():
+        if dtype == "int64":
+            rows[c] = rng.integers(0, 2, n)
+    rows["position_group"] = rng.choice(["G", "F", "C"], n)
+    rows["status"] = ""
+    rows["game_date"] = np.repeat(pd.date_range("2026-01-01", periods=dates).strftime("%Y-%m-%d"), n_per_date)
+    rows["played"] = rows["min_last5"] > 8
+    rows["minutes"] = np.where(rows["played"], rows["min_last5"] * 2, 0.0)
+    rows[["game_id", "team_id", "player_id", "as_of_ts"]] = ["g", 1, 0, TS]
+    rows["player_id"] = range(n)
+    return rows
+
+
+def _small_settings() -> minutes.MinutesSettings:
+    tree = {"num_leaves": 4, "min_data_in_leaf": 20, "num_boost_round": 5, "verbose": -1}
+    return minutes.MinutesSettings((0.1, 0.5, 0.9), 0.2, 240.0, (230.0, 260.0), 44.0, tree, tree)
+
+
+def test_a_model_scores_with_the_features_it_was_trained_on() -> None:
+    rows = _training_rows()
+    model = minutes.train(rows, _small_settings())
+    assert model.feature_columns == list(minutes.FEATURE_COLUMNS)
+    # A model trained before a feature column was added still scores rows that carry it.
+    older = minutes.MinutesModel(
+        model.quantile_models, model.play_model, model.band_shift, None, model.feature_columns
+    )
+    with_extra = rows.assign(a_feature_added_later=1.0)
+    pd.testing.assert_frame_equal(minutes.predict(older, with_extra), minutes.predict(model, rows))
+    # Rows lacking one of its features are refused by name.
+    with pytest.raises(ValueError, match="min_filter_mean"):
+        minutes.predict(model, rows.drop(columns="min_filter_mean"))
