@@ -9,33 +9,17 @@ table and writes bench/results/features.json.
 
 from __future__ import annotations
 
-import json
-import os
-import platform
-import statistics
-import time
 import tracemalloc
-from datetime import UTC, datetime
-from pathlib import Path
 
+from projections_assets.bench_cli import median_seconds, write_result
 from projections_assets.core.features import player_history
 from projections_assets.core.role_filter import blowout_share, role_filter
 from projections_assets.league.asof import league_labels
 from projections_assets.league.generate import ensure_league, read_league_tables
 from projections_assets.settings import DEFAULT_LEAGUE_DIR
 
-RESULTS = Path(__file__).resolve().parent / "results" / "features.json"
 SEED = 7
 REPEATS = 3
-
-
-def _median_s(fn) -> float:
-    samples = []
-    for _ in range(REPEATS):
-        start = time.perf_counter()
-        fn()
-        samples.append(time.perf_counter() - start)
-    return statistics.median(samples)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -54,13 +38,13 @@ def main(argv: list[str] | None = None) -> int:
         {
             "step": "player_history (all history features)",
             "label_rows": len(labels),
-            "median_s": round(_median_s(lambda: player_history(labels)), 3),
+            "median_s": round(median_seconds(lambda: player_history(labels), REPEATS), 3),
             "peak_mb": round(peak / 2**20, 1),
         },
         {
             "step": "role_filter alone",
             "label_rows": len(labels),
-            "median_s": round(_median_s(lambda: role_filter(filter_input)), 3),
+            "median_s": round(median_seconds(lambda: role_filter(filter_input), REPEATS), 3),
             "peak_mb": None,
         },
     ]
@@ -68,21 +52,7 @@ def main(argv: list[str] | None = None) -> int:
     for r in rows:
         peak_mb = "" if r["peak_mb"] is None else f"{r['peak_mb']:.1f}"
         print(f"{r['step']:<42} {r['label_rows']:>10} {r['median_s']:>9.3f} {peak_mb:>8}")
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(
-        json.dumps(
-            {
-                "benchmark": "features",
-                "seed": SEED,
-                "machine": {"python": platform.python_version(), "cores": os.cpu_count()},
-                "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
-                "rows": rows,
-            },
-            indent=2,
-        )
-        + "\n"
-    )
-    print(f"wrote {RESULTS}")
+    write_result("features", {"seed": SEED, "rows": rows})
     return 0
 
 

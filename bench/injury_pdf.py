@@ -13,22 +13,19 @@ Prints a table and writes bench/results/injury_pdf.json.
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import platform
 import statistics
 import sys
 import time
-from datetime import UTC, datetime
+from datetime import datetime
 from importlib.metadata import version
-from pathlib import Path
 
 import pandas as pd
 
+from projections_assets.bench_cli import write_result
 from projections_assets.parsers import injury_pdf
 from projections_assets.settings import PROJECT_ROOT
 
-RESULTS = Path(__file__).resolve().parent / "results" / "injury_pdf.json"
 REAL = PROJECT_ROOT.parent / "shared" / "fixtures" / "real" / "injury_pdf"
 BACKENDS = {"pdfium": injury_pdf._pdfium_words, "pdfplumber": injury_pdf._pdfplumber_words}
 REPORT_TIME = (17, 30)  # ET: the pre-game report, on a game day it lists every team playing
@@ -176,37 +173,28 @@ def main(argv: list[str] | None = None) -> int:
     )
     print(f"load average {load_before[0]:.2f} before, {load_after[0]:.2f} after (shared machine)")
 
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(
-        json.dumps(
-            {
-                "benchmark": "injury_pdf",
-                "seed": args.seed,
-                "reports": args.reports,
-                "report_time_et": f"{REPORT_TIME[0]:02d}:{REPORT_TIME[1]:02d}",
-                "repeats": args.repeats,
-                "backends": backends,
-                "render_s": round(render_s, 1),
-                "summary": summary,
-                "speedup": speedup,
-                "identical_rows": mismatches == 0,
-                "pdfs": rows,
-                "machine": {
-                    "python": platform.python_version(),
-                    "cores": os.cpu_count(),
-                    "load_average_before": round(load_before[0], 2),
-                    "load_average_after": round(load_after[0], 2),
-                    "pypdfium2": version("pypdfium2"),
-                    "pdfplumber": version("pdfplumber"),
-                    "pdfminer.six": version("pdfminer.six"),
-                },
-                "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
+    write_result(
+        "injury_pdf",
+        {
+            "seed": args.seed,
+            "reports": args.reports,
+            "report_time_et": f"{REPORT_TIME[0]:02d}:{REPORT_TIME[1]:02d}",
+            "repeats": args.repeats,
+            "backends": backends,
+            "render_s": round(render_s, 1),
+            "summary": summary,
+            "speedup": speedup,
+            "identical_rows": mismatches == 0,
+            "pdfs": rows,
+            "machine": {
+                "load_average_before": round(load_before[0], 2),
+                "load_average_after": round(load_after[0], 2),
+                "pypdfium2": version("pypdfium2"),
+                "pdfplumber": version("pdfplumber"),
+                "pdfminer.six": version("pdfminer.six"),
             },
-            indent=2,
-        )
-        + "\n"
+        },
     )
-    print(f"wrote {RESULTS}")
     return 0 if mismatches == 0 else 1
 
 

@@ -10,18 +10,16 @@ Prints a table and writes bench/results/league.json.
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import platform
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from datetime import UTC, datetime
 from pathlib import Path
 
-RESULTS = Path(__file__).resolve().parent / "results" / "league.json"
+from projections_assets.bench_cli import write_result
+
 BUDGET_S = 60.0
 BUDGET_RSS_MB = 2048.0
 
@@ -66,26 +64,18 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{'parquet written (MB)':28} {runs[0]['parquet_mb']:>10.1f} {'':>10}")
     print("within budget" if ok else "OVER BUDGET")
 
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(
-        json.dumps(
-            {
-                "benchmark": "league",
-                "seed": args.seed,
-                "seasons": args.seasons,
-                "runs": runs,
-                "median_wall_s": wall,
-                "max_peak_rss_mb": rss,
-                "budget": {"wall_s": BUDGET_S, "peak_rss_mb": BUDGET_RSS_MB},
-                "within_budget": ok,
-                "machine": {"python": platform.python_version(), "cores": os.cpu_count()},
-                "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
-            },
-            indent=2,
-        )
-        + "\n"
+    write_result(
+        "league",
+        {
+            "seed": args.seed,
+            "seasons": args.seasons,
+            "runs": runs,
+            "median_wall_s": wall,
+            "max_peak_rss_mb": rss,
+            "budget": {"wall_s": BUDGET_S, "peak_rss_mb": BUDGET_RSS_MB},
+            "within_budget": ok,
+        },
     )
-    print(f"wrote {RESULTS}")
     return 0 if ok else 1
 
 

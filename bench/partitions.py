@@ -7,29 +7,15 @@ dimension of 2,000 as-of keys (what a dynamic dimension crosses with every
 date). Prints a table and writes bench/results/partitions.json.
 """
 
-import json
-import platform
-import statistics
-import time
 from datetime import UTC, datetime
-from pathlib import Path
 
 import dagster as dg
 
+from projections_assets.bench_cli import median_seconds, write_result
 from projections_assets.defs.partitions import SLATE_PARTITIONS
 
-RESULTS = Path(__file__).resolve().parent / "results" / "partitions.json"
 NOW = datetime(2024, 11, 23, 12, tzinfo=UTC)  # 419 days after the grid's 2023-10-01 start
 REPEATS = 3
-
-
-def _median_s(fn) -> float:
-    samples = []
-    for _ in range(REPEATS):
-        start = time.perf_counter()
-        fn()
-        samples.append(time.perf_counter() - start)
-    return statistics.median(samples)
 
 
 def measure(name: str, partitions: dg.MultiPartitionsDefinition, first: str, last: str) -> dict[str, object]:
@@ -39,9 +25,13 @@ def measure(name: str, partitions: dg.MultiPartitionsDefinition, first: str, las
     return {
         "design": name,
         "partitions": len(keys),
-        "enumerate_s": round(_median_s(lambda: partitions.get_partition_keys(current_time=NOW)), 3),
+        "enumerate_s": round(
+            median_seconds(lambda: partitions.get_partition_keys(current_time=NOW), REPEATS), 3
+        ),
         "month_range_keys": len(in_range),
-        "month_range_s": round(_median_s(lambda: partitions.get_partition_keys_in_range(range_)), 3),
+        "month_range_s": round(
+            median_seconds(lambda: partitions.get_partition_keys_in_range(range_), REPEATS), 3
+        ),
     }
 
 
@@ -67,20 +57,7 @@ def main(argv: list[str] | None = None) -> int:
             f"{r['design']:36} {r['partitions']:>11,} {r['enumerate_s']:>12} "
             f"{r['month_range_keys']:>11,} {r['month_range_s']:>8}"
         )
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(
-        json.dumps(
-            {
-                "benchmark": "partitions",
-                "machine": {"python": platform.python_version(), "cores": __import__("os").cpu_count()},
-                "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
-                "rows": rows,
-            },
-            indent=2,
-        )
-        + "\n"
-    )
-    print(f"wrote {RESULTS}")
+    write_result("partitions", {"rows": rows})
     return 0
 
 

@@ -8,11 +8,49 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
+import json
+import os
+import platform
+import statistics
 import sys
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
 
 from projections_assets.settings import PROJECT_ROOT
 
 BENCH_DIR = PROJECT_ROOT / "bench"
+RESULTS_DIR = BENCH_DIR / "results"
+
+
+def median_seconds(fn: Callable[[], object], repeats: int) -> float:
+    """Median wall time of `repeats` calls of `fn`."""
+    samples = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        fn()
+        samples.append(time.perf_counter() - start)
+    return statistics.median(samples)
+
+
+def write_result(name: str, result: dict[str, object]) -> Path:
+    """Write bench/results/NAME.json: `benchmark`, the result, `machine` (python and cores, plus any
+    the result names) and `measured_at`; print where."""
+    machine = {"python": platform.python_version(), "cores": os.cpu_count()}
+    extra = result.pop("machine", None)
+    machine.update(extra if isinstance(extra, dict) else {})
+    payload = {
+        "benchmark": name,
+        **result,
+        "machine": machine,
+        "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
+    }
+    path = RESULTS_DIR / f"{name}.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(payload, indent=2) + "\n")
+    print(f"wrote {path}")
+    return path
 
 
 def _available() -> list[str]:

@@ -315,17 +315,23 @@ def _odds_columns(t: pd.DataFrame, odds: pd.DataFrame) -> pd.DataFrame:
 
 def _team_context(out: pd.DataFrame) -> pd.DataFrame:
     """Vacated minutes, the team's available minutes and each player's depth, per team-game and as_of."""
+    by_team = [out[c] for c in ("game_id", "as_of_ts", "team_id")]
+    by_pos = [*by_team, out["position_group"]]
+
+    def rank(values: pd.Series, keys: list[pd.Series] = by_team) -> pd.Series:
+        """1 for the most minutes in his team (or position group)."""
+        return values.groupby(keys).rank(ascending=False, method="first").astype("float64")
+
+    def teammates(values: pd.Series, keys: list[pd.Series] = by_team) -> pd.Series:
+        """The sum over his teammates: minutes a player vacates are not his to absorb."""
+        return values.groupby(keys).transform("sum") - values
+
     trail = out["min_ewm"].fillna(out["min_last5"]).fillna(0.0)
     exp_out = out["p_out"]
-    team = ["game_id", "as_of_ts", "team_id"]
-    pos = [*team, "position_group"]
-    vac = (trail * exp_out).groupby([out[c] for c in team]).transform("sum")
-    vac_pos = (trail * exp_out).groupby([out[c] for c in pos]).transform("sum")
-    # Minutes a player vacates are not his teammates' to absorb from himself.
-    out["vacated_minutes"] = vac - trail * exp_out
-    out["vacated_minutes_pos"] = vac_pos - trail * exp_out
+    out["vacated_minutes"] = teammates(trail * exp_out)
+    out["vacated_minutes_pos"] = teammates(trail * exp_out, by_pos)
     avail = trail * (1 - exp_out)
-    out["team_available_minutes"] = avail.groupby([out[c] for c in team]).transform("sum")
+    out["team_available_minutes"] = avail.groupby(by_team).transform("sum")
     # His trailing minutes if the team's available minutes were scaled to a full 240.
     out["scaled_minutes"] = (
         trail * 240.0 / out["team_available_minutes"].where(out["team_available_minutes"] > 0)
@@ -333,34 +339,19 @@ def _team_context(out: pd.DataFrame) -> pd.DataFrame:
     out["vacated_share"] = out["vacated_minutes"] / (
         out["vacated_minutes"] + out["team_available_minutes"]
     ).where(lambda v: v > 0)
-    out["team_available_count"] = (1 - exp_out).groupby([out[c] for c in team]).transform("sum")
-    regular = (out["starts_last5"].fillna(0) >= 3).astype(float) * exp_out
-    out["starters_out"] = regular.groupby([out[c] for c in team]).transform("sum") - regular
-    ranked = avail.groupby([out[c] for c in team]).rank(ascending=False, method="first")
-    out["depth_rank"] = ranked.astype("float64")
+    out["team_available_count"] = (1 - exp_out).groupby(by_team).transform("sum")
+    out["starters_out"] = teammates((out["starts_last5"].fillna(0) >= 3).astype(float) * exp_out)
+    out["depth_rank"] = rank(avail)
     # The depth chart moves slowly: rank by the long-run average too, and count who is out ahead of him.
     slow = out["min_ewm_slow"].fillna(trail)
-    out["depth_rank_slow"] = (
-        (slow * (1 - exp_out))
-        .groupby([out[c] for c in team])
-        .rank(ascending=False, method="first")
-        .astype("float64")
-    )
+    out["depth_rank_slow"] = rank(slow * (1 - exp_out))
     # The same by the filtered plan, and today's chance that plan clears a usable stint.
     plan = out["min_filter_mean"].fillna(trail)
-    out["depth_rank_filter"] = (
-        (plan * (1 - exp_out))
-        .groupby([out[c] for c in team])
-        .rank(ascending=False, method="first")
-        .astype("float64")
-    )
-    out["vacated_filter"] = (plan * exp_out).groupby([out[c] for c in team]).transform("sum") - plan * exp_out
+    out["depth_rank_filter"] = rank(plan * (1 - exp_out))
+    out["vacated_filter"] = teammates(plan * exp_out)
     out["play_prob_filter_now"] = play_chance_now(plan, out["min_filter_sd"], out["vacated_filter"])
-    usual = slow.groupby([out[c] for c in team]).rank(ascending=False, method="first")
-    out["ahead_out"] = (usual - out["depth_rank_slow"]).clip(lower=0).astype("float64")
-    out["depth_at_position"] = (
-        avail.groupby([out[c] for c in pos]).rank(ascending=False, method="first").astype("float64")
-    )
+    out["ahead_out"] = (rank(slow) - out["depth_rank_slow"]).clip(lower=0).astype("float64")
+    out["depth_at_position"] = rank(avail, by_pos)
     return out
 
 

@@ -24,6 +24,8 @@ training seasons (fit on season 1, Brier of the play probability on season
 
 from __future__ import annotations
 
+from functools import cache
+
 import numpy as np
 import pandas as pd
 from scipy.special import ndtr
@@ -34,7 +36,6 @@ GRID = np.arange(0.0, 42.01, 0.5)
 USABLE_STINT = 5.0
 # Game noise around the plan: most games within NOISE_SD, a share much wider; small roles vary less.
 NOISE_SD, WIDE_SD, WIDE_SHARE = 5.0, 8.0, 0.2
-ROLE_SCALE = np.clip(0.6 + GRID / 30.0, 0.6, 1.2)
 # Drift of the plan (minutes per sqrt(day)), chance of a new role per step, extra days on a team change.
 DRIFT_SD, ROLE_CHANGE, TEAM_CHANGE_DAYS, MAX_DAYS = 0.6, 0.01, 150, 200
 # Share of each vacated minute that reaches a player; garbage-time minutes for the bottom of the rotation.
@@ -52,6 +53,18 @@ def _norm_pdf(z: np.ndarray) -> np.ndarray:
     return np.exp(-0.5 * z * z) / np.sqrt(2 * np.pi)
 
 
+def _role_scale(plan: np.ndarray) -> np.ndarray:
+    """How wide a role's game noise is, relative to NOISE_SD: small roles vary less."""
+    return np.clip(0.6 + plan / 30.0, 0.6, 1.2)
+
+
+ROLE_SCALE = _role_scale(GRID)
+
+
+def _mixture_cdf(x: np.ndarray, narrow: np.ndarray, wide: np.ndarray) -> np.ndarray:
+    return (1 - WIDE_SHARE) * ndtr(x / narrow) + WIDE_SHARE * ndtr(x / wide)
+
+
 def _noise_pdf(x: np.ndarray) -> np.ndarray:
     """Density of the game noise at x minutes above the plan, per grid point."""
     narrow, wide = NOISE_SD * ROLE_SCALE, WIDE_SD * ROLE_SCALE
@@ -60,11 +73,11 @@ def _noise_pdf(x: np.ndarray) -> np.ndarray:
 
 def _noise_cdf(x: np.ndarray) -> np.ndarray:
     """P(game noise <= x minutes), per grid point."""
-    narrow, wide = NOISE_SD * ROLE_SCALE, WIDE_SD * ROLE_SCALE
-    return (1 - WIDE_SHARE) * ndtr(x / narrow) + WIDE_SHARE * ndtr(x / wide)
+    return _mixture_cdf(x, NOISE_SD * ROLE_SCALE, WIDE_SD * ROLE_SCALE)
 
 
-def _kernels() -> np.ndarray:
+@cache
+def kernels() -> np.ndarray:
     """Transition matrices `[MAX_DAYS + 1, G, G]` (to <- from) for gaps of 0..MAX_DAYS days."""
     diff = GRID[:, None] - GRID[None, :]
     out = np.empty((MAX_DAYS + 1, GRID.size, GRID.size))
@@ -74,16 +87,6 @@ def _kernels() -> np.ndarray:
         k /= k.sum(0, keepdims=True)
         out[days] = (1 - ROLE_CHANGE) * k + ROLE_CHANGE / GRID.size
     return out
-
-
-_KERNELS: np.ndarray | None = None
-
-
-def kernels() -> np.ndarray:
-    global _KERNELS
-    if _KERNELS is None:
-        _KERNELS = _kernels()
-    return _KERNELS
 
 
 def blowout_share(margin: np.ndarray) -> np.ndarray:
@@ -165,8 +168,9 @@ def play_chance_now(mean: pd.Series, sd: pd.Series, vacated: pd.Series) -> pd.Se
     A Gaussian reading of the posterior (mean, SD) folded with the game noise.
     """
     mu = mean.to_numpy(float) + VACATED_SHARE * vacated.to_numpy(float)
-    scale = np.clip(0.6 + mu / 30.0, 0.6, 1.2)
+    scale = _role_scale(mu)
     var = np.nan_to_num(sd.to_numpy(float), nan=NOISE_SD) ** 2
-    z_narrow = (mu - USABLE_STINT) / np.sqrt(var + (NOISE_SD * scale) ** 2)
-    z_wide = (mu - USABLE_STINT) / np.sqrt(var + (WIDE_SD * scale) ** 2)
-    return pd.Series((1 - WIDE_SHARE) * ndtr(z_narrow) + WIDE_SHARE * ndtr(z_wide), index=mean.index)
+    chance = _mixture_cdf(
+        mu - USABLE_STINT, np.sqrt(var + (NOISE_SD * scale) ** 2), np.sqrt(var + (WIDE_SD * scale) ** 2)
+    )
+    return pd.Series(chance, index=mean.index)
