@@ -26,7 +26,7 @@ from projections_assets.bench_cli import write_result
 from projections_assets.parsers import injury_pdf
 from projections_assets.settings import PROJECT_ROOT
 
-REAL = PROJECT_ROOT.parent / "shared" / "fixtures" / "real" / "injury_pdf"
+REAL = PROJECT_ROOT / "projections_assets_tests" / "fixtures" / "real" / "injury_pdf"
 BACKENDS = {"pdfium": injury_pdf._pdfium_words, "pdfplumber": injury_pdf._pdfplumber_words}
 REPORT_TIME = (17, 30)  # ET: the pre-game report, on a game day it lists every team playing
 

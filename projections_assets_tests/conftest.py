@@ -11,8 +11,8 @@ from projections_assets.league.generate import ensure_league
 from projections_assets.platform.lake import Lake
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-# The real source payloads (never edited), beside the repository as in CI.
-REAL_FIXTURES = REPO_ROOT.parent / "shared" / "fixtures" / "real"
+# The real source payloads (never edited); fixtures/real/README.md gives their provenance.
+REAL_FIXTURES = Path(__file__).resolve().parent / "fixtures" / "real"
 PG_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 # The simulated league the pipeline tests run on: one season (2025-26, both report-naming eras).
 LEAGUE_SEED = 11
