@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import tracemalloc
 
-from projections_assets.bench_cli import median_seconds, write_result
+from projections_assets.cli.bench import median_seconds, write_result
 from projections_assets.core.features import player_history
 from projections_assets.core.role_filter import blowout_share, role_filter
 from projections_assets.league.asof import league_labels

@@ -22,7 +22,7 @@ from importlib.metadata import version
 
 import pandas as pd
 
-from projections_assets.bench_cli import write_result
+from projections_assets.cli.bench import write_result
 from projections_assets.parsers import injury_pdf
 from projections_assets.settings import PROJECT_ROOT
 

@@ -18,7 +18,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from projections_assets.bench_cli import write_result
+from projections_assets.cli.bench import write_result
 
 BUDGET_S = 60.0
 BUDGET_RSS_MB = 2048.0

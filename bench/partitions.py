@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 
 import dagster as dg
 
-from projections_assets.bench_cli import median_seconds, write_result
+from projections_assets.cli.bench import median_seconds, write_result
 from projections_assets.defs.partitions import SLATE_PARTITIONS
 
 NOW = datetime(2024, 11, 23, 12, tzinfo=UTC)  # 419 days after the grid's 2023-10-01 start

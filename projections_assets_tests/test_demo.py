@@ -6,8 +6,8 @@ import shutil
 
 import dagster as dg
 
+from projections_assets.cli.demo import run_demo
 from projections_assets.contracts import gold as gold_contracts
-from projections_assets.demo import run_demo
 from projections_assets.platform.lake import Lake, PartitionLocation
 from projections_assets.platform.publish import load_partition
 from projections_assets_tests.conftest import LEAGUE_SEED, REPO_ROOT

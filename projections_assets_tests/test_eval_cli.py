@@ -6,7 +6,8 @@ import json
 
 import pytest
 
-from projections_assets import cli, minutes_eval
+from projections_assets import cli
+from projections_assets.cli import minutes_eval
 
 FIGURES = {
     "seed": 7,

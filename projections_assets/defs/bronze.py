@@ -21,10 +21,10 @@ import pandas as pd
 from projections_assets.contracts import sources as contracts
 from projections_assets.contracts.base import TableContract
 from projections_assets.core import bronze
-from projections_assets.core.season import season_label
 from projections_assets.defs.checks import contract_check_specs, contract_outputs
 from projections_assets.defs.partitions import GAME_DATE_PARTITIONS, SLATE_PARTITIONS
 from projections_assets.defs.resources import LakeReader, SourcesResource, partition_inputs_metadata
+from projections_assets.nba.calendar import season_label
 from projections_assets.parsers import boxscore, contest_standings, draftables, lineups, schedule
 from projections_assets.partitions import parse_key, slot_window
 from projections_assets.platform.lake import PartitionLocation

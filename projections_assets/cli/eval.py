@@ -1,4 +1,4 @@
-"""`projections eval minutes --seed N [--json]`: the figures of `projections_assets.minutes_eval`."""
+"""`projections eval minutes --seed N [--json]`: the figures of `projections_assets.cli.minutes_eval`."""
 
 from __future__ import annotations
 
@@ -61,7 +61,7 @@ def _print(figures: dict) -> None:
 
 def _command(args: argparse.Namespace) -> int:
     # Imported here so `projections --help` does not load LightGBM.
-    from projections_assets.minutes_eval import evaluate
+    from projections_assets.cli.minutes_eval import evaluate
 
     figures = evaluate(args.seed, Path(args.league_dir) if args.league_dir else None)
     _print(figures)

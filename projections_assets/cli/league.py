@@ -6,11 +6,11 @@ import argparse
 import sys
 from pathlib import Path
 
-from projections_assets.progress import progress
+from projections_assets.cli.progress import progress
 
 
 def _generate(args: argparse.Namespace) -> int:
-    from .generate import generate_league, write_league
+    from projections_assets.league.generate import generate_league, write_league
 
     say = progress("league")
     league = generate_league(args.seed, seasons=args.seasons, progress=say)
@@ -21,8 +21,8 @@ def _generate(args: argparse.Namespace) -> int:
 
 
 def _oracle(args: argparse.Namespace) -> int:
-    from .generate import generate_league
-    from .oracle import oracle_table
+    from projections_assets.league.generate import generate_league
+    from projections_assets.league.oracle import oracle_table
 
     say = progress("league")
     league = generate_league(args.seed, seasons=args.seasons, progress=say, with_contests=False)
@@ -36,8 +36,8 @@ def _oracle(args: argparse.Namespace) -> int:
 
 
 def _render(args: argparse.Namespace) -> int:
-    from .generate import generate_league
-    from .payloads import LeaguePayloads, NotPublished, UnknownPayload
+    from projections_assets.league.generate import generate_league
+    from projections_assets.league.payloads import LeaguePayloads, NotPublished, UnknownPayload
 
     say = progress("league")
     league = generate_league(args.seed, seasons=args.seasons, progress=say)

@@ -27,7 +27,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from projections_assets.progress import progress
+from projections_assets.cli.progress import progress
 from projections_assets.settings import DEFAULT_LEAGUE_DIR, PROJECT_ROOT
 
 ET = "America/New_York"

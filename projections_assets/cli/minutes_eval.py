@@ -22,12 +22,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from projections_assets.cli.progress import progress
 from projections_assets.core import evaluation, minutes, training
 from projections_assets.core.features import SlateInputs
 from projections_assets.league.asof import LeagueAsOf, league_labels
 from projections_assets.league.generate import ensure_league, generate_league, read_league_tables
 from projections_assets.league.oracle import oracle_table
-from projections_assets.progress import progress
 from projections_assets.settings import DEFAULT_LEAGUE_DIR
 
 EVAL_HORIZON = "last"

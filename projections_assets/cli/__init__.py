@@ -14,13 +14,13 @@ from collections.abc import Sequence
 # Modules that add subcommands; each exposes `register(subparsers)` and sets
 # `func` on its parsers. Imported lazily so `projections --help` stays fast.
 _COMMAND_MODULES = (
-    "projections_assets.platform.cli",
-    "projections_assets.league.cli",
+    "projections_assets.cli.lake",
+    "projections_assets.cli.league",
     "projections_assets.league.feed",
-    "projections_assets.parsers.cli",
-    "projections_assets.bench_cli",
-    "projections_assets.eval_cli",
-    "projections_assets.demo",
+    "projections_assets.cli.parse",
+    "projections_assets.cli.bench",
+    "projections_assets.cli.eval",
+    "projections_assets.cli.demo",
 )
 
 
