@@ -7,9 +7,9 @@ import dagster as dg
 import pandas as pd
 
 from projections_assets.contracts import CHECK_ANTI_LEAK, CHECK_SCHEMA, register
-from projections_assets.contracts.base import TableContract
 from projections_assets.defs.checks import contract_outputs
 from projections_assets.defs.partitions import SLATE_PARTITIONS
+from projections_assets.platform.contracts import TableContract
 from projections_assets.platform.lake import Lake, PartitionLocation, TableRef
 from projections_assets.platform.manifests import ManifestV1
 from projections_assets.platform.pointers import pointer_history, read_pointer

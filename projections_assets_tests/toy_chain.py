@@ -11,11 +11,11 @@ import pandas as pd
 import pandera.pandas as pa
 
 from projections_assets.contracts import register
-from projections_assets.contracts.base import TableContract
 from projections_assets.defs.checks import contract_check_specs, contract_outputs
 from projections_assets.defs.partitions import SLATE_PARTITIONS
 from projections_assets.defs.publish import build_slate_publish_asset
 from projections_assets.defs.resources import LakeReader, lake_inputs_metadata
+from projections_assets.platform.contracts import TableContract
 from projections_assets.platform.io_manager import LakeIOManager
 from projections_assets.platform.lake import PartitionLocation, TableRef
 

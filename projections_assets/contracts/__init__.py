@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import importlib
 
-from projections_assets.contracts.base import (
+from projections_assets.platform.contracts import (
     CHECK_ANTI_LEAK,
     CHECK_NON_EMPTY,
     CHECK_SCHEMA,

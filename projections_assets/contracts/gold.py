@@ -6,8 +6,9 @@ import pandas as pd
 import pandera.pandas as pa
 
 from projections_assets.contracts import register
-from projections_assets.contracts.base import ROWS_PER_TEAM_GAME, ContractRule, TableContract
+from projections_assets.contracts.rules import ROWS_PER_TEAM_GAME
 from projections_assets.core.features import FEATURE_COLUMNS, ID_COLUMNS
+from projections_assets.platform.contracts import ContractRule, TableContract
 from projections_assets.platform.lake import TableRef
 
 TS = "datetime64[us, UTC]"

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandera.pandas as pa
 
 from projections_assets.contracts import register
-from projections_assets.contracts.base import ContractRule, TableContract
 from projections_assets.core.labels import LABEL_COLUMNS, label_completeness
+from projections_assets.platform.contracts import ContractRule, TableContract
 from projections_assets.platform.lake import TableRef
 
 TS = "datetime64[us, UTC]"

@@ -3,7 +3,7 @@
 import pandera.pandas as pa
 
 from projections_assets.contracts import register
-from projections_assets.contracts.base import TableContract
+from projections_assets.platform.contracts import TableContract
 from projections_assets.platform.lake import TableRef
 
 SLATE_PUBLICATION = register(

@@ -10,7 +10,8 @@ from __future__ import annotations
 import pandera.pandas as pa
 
 from projections_assets.contracts import register
-from projections_assets.contracts.base import ROWS_PER_TEAM_GAME, TableContract
+from projections_assets.contracts.rules import ROWS_PER_TEAM_GAME
+from projections_assets.platform.contracts import TableContract
 from projections_assets.platform.lake import TableRef
 
 TS = "datetime64[us, UTC]"

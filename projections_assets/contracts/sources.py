@@ -14,7 +14,6 @@ from collections.abc import Mapping
 import pandera.pandas as pa
 
 from projections_assets.contracts import register
-from projections_assets.contracts.base import TableContract
 from projections_assets.parsers import (
     boxscore,
     contest_standings,
@@ -25,6 +24,7 @@ from projections_assets.parsers import (
     schedule,
 )
 from projections_assets.parsers.errors import DATE, UTC_TS
+from projections_assets.platform.contracts import TableContract
 from projections_assets.platform.lake import TableRef
 
 # Every timestamp in the lake is microsecond UTC (parquet's native unit, stable across readers).

@@ -19,7 +19,6 @@ import dagster as dg
 import pandas as pd
 
 from projections_assets.contracts import sources as contracts
-from projections_assets.contracts.base import TableContract
 from projections_assets.core import bronze
 from projections_assets.defs.checks import contract_check_specs, contract_outputs
 from projections_assets.defs.partitions import GAME_DATE_PARTITIONS, SLATE_PARTITIONS
@@ -27,6 +26,7 @@ from projections_assets.defs.resources import LakeReader, SourcesResource, parti
 from projections_assets.nba.calendar import season_label
 from projections_assets.parsers import boxscore, contest_standings, draftables, lineups, schedule
 from projections_assets.partitions import parse_key, slot_window
+from projections_assets.platform.contracts import TableContract
 from projections_assets.platform.lake import PartitionLocation
 from projections_assets.sources.http import NotPublished
 from projections_assets.sources.recorder import CaptureRecorder

@@ -1,7 +1,7 @@
 """Contract -> Dagster asset checks.
 
 `contract_check_specs` declares one blocking check per contract rule (names
-are the constants in contracts.base); `contract_outputs` evaluates them on an
+are the constants in platform.contracts); `contract_outputs` evaluates them on an
 asset's output, yields their results (offending rows in metadata), then the
 Output. The IO manager re-runs the same evaluation before promoting, so a
 failed check can never leave a promoted file behind (DAGSTER_NOTES: blocking
@@ -13,7 +13,7 @@ from collections.abc import Iterator, Mapping
 import dagster as dg
 import pandas as pd
 
-from projections_assets.contracts.base import CheckOutcome, TableContract, evaluate_contract
+from projections_assets.platform.contracts import CheckOutcome, TableContract, evaluate_contract
 from projections_assets.platform.lake import PartitionLocation
 
 _CHECK_DESCRIPTIONS = {

@@ -8,12 +8,12 @@ import pandas as pd
 
 from projections_assets.contracts import gold as contracts
 from projections_assets.contracts import labels as label_contracts
-from projections_assets.contracts.base import TableContract
 from projections_assets.core import evaluation, training
 from projections_assets.defs.checks import contract_outputs
 from projections_assets.defs.gold import LABEL_LOOKBACK
 from projections_assets.defs.partitions import GAME_DATE_PARTITIONS
 from projections_assets.defs.resources import LakeReader, OracleResource, partition_inputs_metadata
+from projections_assets.platform.contracts import TableContract
 
 GROUP = "gold"
 

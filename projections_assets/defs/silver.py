@@ -16,7 +16,6 @@ import pandas as pd
 
 from projections_assets.contracts import silver as contracts
 from projections_assets.contracts import sources as bronze_contracts
-from projections_assets.contracts.base import TableContract
 from projections_assets.core import snapshots
 from projections_assets.core.identity import PlayerDirectory, TeamDirectory, link_dk_players
 from projections_assets.defs.checks import (
@@ -27,6 +26,7 @@ from projections_assets.defs.checks import (
 )
 from projections_assets.defs.partitions import SLATE_PARTITIONS
 from projections_assets.defs.resources import LakeReader, partition_inputs_metadata
+from projections_assets.platform.contracts import TableContract
 from projections_assets.platform.lake import PartitionLocation, TableRef
 from projections_assets.platform.reader import HistoryRead
 

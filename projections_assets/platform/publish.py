@@ -29,7 +29,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from projections_assets.contracts.base import (
+from projections_assets.platform.contracts import (
     CheckOutcome,
     ContractViolation,
     TableContract,

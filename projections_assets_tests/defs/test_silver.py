@@ -20,10 +20,11 @@ import pytest
 
 from projections_assets.contracts import silver as silver_contracts
 from projections_assets.contracts import sources as bronze_contracts
-from projections_assets.contracts.base import CHECK_ROSTER_ROWS, MIN_ROWS_PER_TEAM_GAME, evaluate_contract
+from projections_assets.contracts.rules import CHECK_ROSTER_ROWS, MIN_ROWS_PER_TEAM_GAME
 from projections_assets.defs.bronze import BRONZE_SLATE_ASSETS
 from projections_assets.defs.jobs import SLATE_ASSETS
 from projections_assets.defs.silver import SILVER_ASSETS
+from projections_assets.platform.contracts import evaluate_contract
 from projections_assets.platform.lake import Lake, PartitionLocation
 from projections_assets.platform.publish import load_partition, publish_partition
 from projections_assets_tests.defs.conftest import league_sources, resources

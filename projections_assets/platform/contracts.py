@@ -1,9 +1,9 @@
-"""Table contracts: one pandera schema per lake table plus its keys and as-of columns.
+"""Table contracts: a pandera schema plus keys, as-of columns and rules, and the checks they imply.
 
-`evaluate_contract` is the single implementation of every contract check; the
-IO manager runs it before promoting a file and the Dagster check factory
-turns its outcomes into asset check results, so the UI and the lake can never
-disagree about what passed.
+The machinery only: the product's contracts (one per lake table) live in `projections_assets.contracts`
+and are handed to the IO manager. `evaluate_contract` is the single implementation of every contract
+check; the IO manager runs it before promoting a file and the Dagster check factory turns its outcomes
+into asset check results, so the UI and the lake can never disagree about what passed.
 """
 
 from __future__ import annotations
@@ -39,29 +39,6 @@ class ContractRule:
     name: str
     description: str
     failing: Callable[[pd.DataFrame], pd.DataFrame]
-
-
-# An NBA team carries 13+ players under contract: fewer rows for a team-game is a broken input
-# (the old system trained for months on a base missing whole teams, seeds/001).
-MIN_ROWS_PER_TEAM_GAME = 13
-CHECK_ROSTER_ROWS = "rows_per_team_game"
-
-
-def _thin_team_games(df: pd.DataFrame) -> pd.DataFrame:
-    """Team-games with fewer than MIN_ROWS_PER_TEAM_GAME rows, and games with a team missing."""
-    keys = [c for c in ("game_id", "team_id", "as_of_ts") if c in df.columns]
-    counts = df.groupby(keys).size().rename("rows").reset_index()
-    game_keys = [k for k in keys if k != "team_id"]
-    teams = counts.groupby(game_keys)["team_id"].nunique().rename("teams").reset_index()
-    one_sided = teams.loc[teams["teams"] != 2, game_keys].assign(team_id=pd.NA, rows=0)
-    return pd.concat([counts[counts["rows"] < MIN_ROWS_PER_TEAM_GAME], one_sided], ignore_index=True)
-
-
-ROWS_PER_TEAM_GAME = ContractRule(
-    CHECK_ROSTER_ROWS,
-    f"Both teams of every game have a row for each rostered player ({MIN_ROWS_PER_TEAM_GAME}+).",
-    _thin_team_games,
-)
 
 
 @dataclass(frozen=True)
