@@ -28,11 +28,10 @@ def _instance_from(yaml_path: Path, home: Path, monkeypatch) -> dg.DagsterInstan
 
 
 def _resources(lake: Lake):
-    from projections_assets.defs.resources import LakeReader
-    from projections_assets.platform.io_manager import LakeIOManager
+    from projections_assets.defs.resources import LakeReader, lake_io_manager
 
     return {
-        "io_manager": LakeIOManager(lake_root=str(lake.root)),
+        "io_manager": lake_io_manager(str(lake.root)),
         "lake_reader": LakeReader(lake_root=str(lake.root)),
     }
 

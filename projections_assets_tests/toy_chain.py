@@ -14,9 +14,8 @@ from projections_assets.contracts import register
 from projections_assets.defs.checks import contract_check_specs, contract_outputs
 from projections_assets.defs.partitions import SLATE_PARTITIONS
 from projections_assets.defs.publish import build_slate_publish_asset
-from projections_assets.defs.resources import LakeReader, lake_inputs_metadata
+from projections_assets.defs.resources import LakeReader, lake_inputs_metadata, lake_io_manager
 from projections_assets.platform.contracts import TableContract
-from projections_assets.platform.io_manager import LakeIOManager
 from projections_assets.platform.lake import PartitionLocation, TableRef
 
 TOY_EVENTS = register(
@@ -135,5 +134,5 @@ TOY_JOB = dg.define_asset_job("toy_slate", selection=[a.key for a in TOY_ASSETS]
 toy_defs = dg.Definitions(
     assets=TOY_ASSETS,
     jobs=[TOY_JOB],
-    resources={"io_manager": LakeIOManager(), "lake_reader": LakeReader()},
+    resources={"io_manager": lake_io_manager(), "lake_reader": LakeReader()},
 )

@@ -125,11 +125,10 @@ def run_demo(
     from projections_assets.definitions import defs as product_defs
     from projections_assets.defs.gold import SILVER_INPUTS
     from projections_assets.defs.jobs import JOBS
-    from projections_assets.defs.resources import HttpSources, LakeReader, OracleResource
+    from projections_assets.defs.resources import HttpSources, LakeReader, OracleResource, lake_io_manager
     from projections_assets.defs.sensors import injury_report_sensor
     from projections_assets.league.feed import Clock, Feed, serve
     from projections_assets.league.generate import ensure_league, read_league_tables
-    from projections_assets.platform.io_manager import LakeIOManager
     from projections_assets.platform.lake import PartitionLocation
     from projections_assets.platform.publish import load_partition
     from projections_assets.sources.simulated import league_payloads
@@ -154,7 +153,7 @@ def run_demo(
             f"league feed on {server.url}, clock {feed.clock.now().isoformat()}; Dagster home {instance.root_directory}"
         )
         resources = {
-            "io_manager": LakeIOManager(),
+            "io_manager": lake_io_manager(),
             "lake_reader": LakeReader(),
             "sources": sources,
             "oracle": OracleResource(),

@@ -22,6 +22,7 @@ from datetime import date, datetime, timedelta
 
 import pandas as pd
 
+from projections_assets.core.captures import Capture
 from projections_assets.parsers import boxscore, draftables, lineups, odds, roster, schedule
 from projections_assets.parsers.errors import ParseError
 from projections_assets.parsers.injury_pdf import (
@@ -30,7 +31,6 @@ from projections_assets.parsers.injury_pdf import (
     records_to_frame,
     report_filename,
 )
-from projections_assets.sources.clients import Capture
 
 TS = "datetime64[us, UTC]"
 ET = "America/New_York"

@@ -19,6 +19,13 @@ from projections_assets.sources.http import HostRateLimiter, RetryPolicy, Source
 from projections_assets.sources.simulated import league_client, league_feed
 
 LAKE_IO_MANAGER_KEY = "io_manager"
+# The product's table contracts, handed to the platform's IO manager (which imports no contract).
+CONTRACT_LOOKUP = "projections_assets.contracts:get_contract"
+
+
+def lake_io_manager(lake_root: str | None = None) -> LakeIOManager:
+    """The lake IO manager enforcing the product's contracts."""
+    return LakeIOManager(lake_root=lake_root, contracts=CONTRACT_LOOKUP)
 
 
 class LakeReader(dg.ConfigurableResource):
@@ -187,7 +194,7 @@ class OracleResource(dg.ConfigurableResource):
 
 def default_resources() -> dict[str, dg.ConfigurableResource | dg.ConfigurableIOManager]:
     return {
-        LAKE_IO_MANAGER_KEY: LakeIOManager(),
+        LAKE_IO_MANAGER_KEY: lake_io_manager(),
         "lake_reader": LakeReader(),
         SOURCES_KEY: LeagueSources(),
         "oracle": OracleResource(),

@@ -4,10 +4,14 @@ Every asset output lands in `<lake>/<layer>/<table>/<partition>/run=<dagster run
 through `publish_partition` (stage, fsync, validate against the table's
 contract, manifest, rename, pointer); inputs are loaded through the
 partition's pointer. Using the Dagster run id as the run directory means all
-steps of a run agree on it by construction (seeds/002, root cause 2).
+steps of a run agree on it by construction.
+
+The platform knows no table: the code location names, in the `contracts`
+field, the function that returns each table's contract.
 """
 
-from collections.abc import Mapping
+import importlib
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +19,7 @@ import dagster as dg
 import pandas as pd
 from pydantic import Field, PrivateAttr
 
-from projections_assets.contracts import get_contract
+from projections_assets.platform.contracts import TableContract
 from projections_assets.platform.lake import DATA_FILE, Lake, PartitionLocation, TableRef
 from projections_assets.platform.manifests import InputRecord, utcnow
 from projections_assets.platform.publish import current_run_dir, load_partition, publish_partition
@@ -71,6 +75,20 @@ def _lake_input_records(context: dg.OutputContext, key: str | None) -> list[Inpu
     return [InputRecord.model_validate(item) for item in data or []]
 
 
+def load_contract_lookup(path: str) -> Callable[[TableRef], TableContract]:
+    """The function named `module:attribute` that returns a table's contract."""
+    module_name, sep, attribute = path.partition(":")
+    if not sep or not module_name or not attribute:
+        raise ValueError(f"contracts {path!r} is not 'module:function'")
+    try:
+        lookup = getattr(importlib.import_module(module_name), attribute)
+    except (ImportError, AttributeError) as exc:
+        raise ValueError(f"contracts {path!r}: cannot import it ({exc})") from exc
+    if not callable(lookup):
+        raise ValueError(f"contracts {path!r} is not a function")
+    return lookup
+
+
 class LakeIOManager(dg.ConfigurableIOManager):
     """Writes every output atomically into a run directory and loads inputs through pointers."""
 
@@ -78,6 +96,13 @@ class LakeIOManager(dg.ConfigurableIOManager):
         default=None,
         description=(
             "Directory of the lake. Unset: $PROJECTIONS_LAKE_ROOT at run time, else <project>/.lake."
+        ),
+    )
+
+    contracts: str = Field(
+        description=(
+            "The function that returns each table's contract, as 'module:function' (a TableRef in, a "
+            "TableContract out): every output is validated against it before it is promoted."
         ),
     )
 
@@ -89,7 +114,7 @@ class LakeIOManager(dg.ConfigurableIOManager):
 
     def handle_output(self, context: dg.OutputContext, obj: Any) -> None:
         table = TableRef.from_path(context.asset_key.path)
-        contract = get_contract(table)
+        contract = load_contract_lookup(self.contracts)(table)
         lake = self.lake()
         keys = _partition_keys(context)
         frames = _frames_by_key(obj, keys, str(table))

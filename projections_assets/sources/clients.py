@@ -35,7 +35,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
-from projections_assets.sources.http import Attempt, FetchResult, NotPublished, SourceHttpClient
+from projections_assets.core.captures import Capture
+from projections_assets.sources.http import FetchResult, NotPublished, SourceHttpClient
 
 __all__ = [
     "KINDS",
@@ -109,33 +110,6 @@ class SourceHosts:
 
     def base(self, role: str) -> str:
         return str(getattr(self, role)).rstrip("/")
-
-
-@dataclass(frozen=True)
-class Capture:
-    """The bytes one source answered, and everything bronze records about them."""
-
-    kind: str
-    ident: str | None
-    url: str
-    body: bytes
-    ext: str
-    fetched_at: datetime
-    """When the fetch completed (the machine's clock)."""
-    source_now: datetime | None
-    """The source's own clock at the answer (its `Date` header), when it sent one."""
-    as_of: datetime | None
-    """The instant asked for; None for a live fetch."""
-    attempts: tuple[Attempt, ...] = ()
-
-    @property
-    def captured_at(self) -> datetime:
-        """The instant the payload describes: the as-of instant, else the source's clock, else ours."""
-        return self.as_of or self.source_now or self.fetched_at
-
-    @property
-    def attempt_statuses(self) -> list[str]:
-        return [f"{a.outcome}:{a.status}" if a.status is not None else a.outcome for a in self.attempts]
 
 
 def _iso(ts: datetime) -> str:

@@ -253,19 +253,6 @@ class Attempt:
     server_date: datetime | None = None
     """The host's clock when it answered (its ``Date`` header), if it answered with one."""
 
-    def as_dict(self) -> dict[str, Any]:
-        """A JSON-ready form for manifests and Dagster metadata."""
-        return {
-            "url": self.url,
-            "started_at": self.started_at.isoformat(),
-            "outcome": self.outcome,
-            "status": self.status,
-            "delay_before_s": self.delay_before_s,
-            "throttled_s": self.throttled_s,
-            "error": self.error,
-            "server_date": self.server_date.isoformat() if self.server_date else None,
-        }
-
 
 @dataclass(frozen=True)
 class FetchResult:

@@ -11,10 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from projections_assets.core.captures import Capture
 from projections_assets.platform.blobs import BlobStore
 from projections_assets.platform.lake import Lake
 from projections_assets.platform.manifests import InputRecord
-from projections_assets.sources.clients import Capture, SourceClient
+from projections_assets.sources.clients import SourceClient
 from projections_assets.sources.http import NotPublished, SourceHttpError
 
 

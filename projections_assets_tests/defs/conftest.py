@@ -7,8 +7,7 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
-from projections_assets.defs.resources import LakeReader, LeagueSources
-from projections_assets.platform.io_manager import LakeIOManager
+from projections_assets.defs.resources import LakeReader, LeagueSources, lake_io_manager
 from projections_assets_tests.conftest import LEAGUE_SEASONS, LEAGUE_SEED
 
 
@@ -25,7 +24,7 @@ def league_sources(league_dir: Path, **overrides) -> LeagueSources:
 
 def resources(lake_root: Path, sources: dg.ConfigurableResource) -> dict[str, object]:
     return {
-        "io_manager": LakeIOManager(lake_root=str(lake_root)),
+        "io_manager": lake_io_manager(str(lake_root)),
         "lake_reader": LakeReader(lake_root=str(lake_root)),
         "sources": sources,
     }

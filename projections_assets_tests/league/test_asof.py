@@ -38,13 +38,14 @@ from _league_cache import league
 
 from projections_assets.contracts import silver as contracts
 from projections_assets.core import bronze, snapshots
+from projections_assets.core.captures import Capture
 from projections_assets.core.identity import PlayerDirectory, TeamDirectory
 from projections_assets.league.asof import LeagueAsOf, horizon_targets
 from projections_assets.league.payloads import LeaguePayloads, NotPublished
 from projections_assets.league.reports import InjuryReports, report_file_name, report_times
 from projections_assets.parsers import lineups as lineup_parser
 from projections_assets.partitions import SlatePartition, parse_key, slot_times, slot_window
-from projections_assets.sources.clients import ENDPOINTS, Capture
+from projections_assets.sources.clients import ENDPOINTS
 
 SEED = 11
 ET = "America/New_York"

@@ -27,7 +27,7 @@ import pytest
 
 from projections_assets.contracts.published import SLATE_PUBLICATION
 from projections_assets.defs.partitions import SLATE_PARTITIONS
-from projections_assets.platform.io_manager import LakeIOManager
+from projections_assets.defs.resources import lake_io_manager
 from projections_assets.platform.lake import DATA_FILE, MANIFEST_FILE, Lake, PartitionLocation
 from projections_assets.platform.manifests import ManifestV1
 from projections_assets.platform.pointers import pointer_history, read_pointer
@@ -78,7 +78,7 @@ class _PhaseRecorder(logging.Handler):
 def _write_some(
     lake_root: str, tag: str, keys: list[str], writes, rng: random.Random, limit: int | None
 ) -> None:
-    io_manager = LakeIOManager(lake_root=lake_root)
+    io_manager = lake_io_manager(lake_root)
     lake = Lake(lake_root)
     i = 0
     while limit is None or i < limit:

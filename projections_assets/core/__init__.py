@@ -1,0 +1,1 @@
+"""Domain logic, no Dagster: bronze rows, as-of snapshots, identity, labels, features, the minutes model."""
