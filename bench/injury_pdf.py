@@ -23,11 +23,12 @@ from importlib.metadata import version
 import pandas as pd
 
 from projections_assets.cli.bench import write_result
-from projections_assets.parsers import injury_pdf
+from projections_assets.nba.calendar import EASTERN_NAME
+from projections_assets.parsers import injury_pdf, pdf_words
 from projections_assets.settings import PROJECT_ROOT
 
 REAL = PROJECT_ROOT / "projections_assets_tests" / "fixtures" / "real" / "injury_pdf"
-BACKENDS = {"pdfium": injury_pdf._pdfium_words, "pdfplumber": injury_pdf._pdfplumber_words}
+BACKENDS = {"pdfium": pdf_words.pdfium_words, "pdfplumber": pdf_words.pdfplumber_words}
 REPORT_TIME = (17, 30)  # ET: the pre-game report, on a game day it lists every team playing
 
 
@@ -42,7 +43,7 @@ def _league_reports(seed: int, count: int) -> list[tuple[str, bytes]]:
     step = max(1, len(days) // count)
     reports = []
     for day in days[::step][:count]:
-        ts = pd.Timestamp(datetime(day.year, day.month, day.day, *REPORT_TIME), tz="America/New_York")
+        ts = pd.Timestamp(datetime(day.year, day.month, day.day, *REPORT_TIME), tz=EASTERN_NAME)
         payload = payloads.render("injury_pdf", ts.isoformat(), ts.isoformat())
         reports.append((payload.file_name, payload.body))
     return reports

@@ -13,6 +13,7 @@ import dagster as dg
 
 from projections_assets.cli.bench import median_seconds, write_result
 from projections_assets.defs.partitions import SLATE_PARTITIONS
+from projections_assets.nba.calendar import EASTERN_NAME
 
 NOW = datetime(2024, 11, 23, 12, tzinfo=UTC)  # 419 days after the grid's 2023-10-01 start
 REPEATS = 3
@@ -40,7 +41,7 @@ def main(argv: list[str] | None = None) -> int:
     dynamic_like = dg.MultiPartitionsDefinition(
         {
             "game_date": dg.DailyPartitionsDefinition(
-                "2023-10-01", timezone="America/New_York", end_offset=1
+                "2023-10-01", timezone=EASTERN_NAME, end_offset=1
             ),
             "run_as_of_ts": dg.StaticPartitionsDefinition(as_of_keys),
         }

@@ -28,9 +28,9 @@ from pathlib import Path
 import pandas as pd
 
 from projections_assets.cli.progress import progress
+from projections_assets.nba.calendar import EASTERN_NAME as ET
 from projections_assets.settings import DEFAULT_LEAGUE_DIR, PROJECT_ROOT
 
-ET = "America/New_York"
 # Slots that hold a report in both naming eras (hourly reports come at :30): 16:30 is the
 # tip - 2 h slot of a 7 PM game, 18:30 its last slot before tip.
 HISTORY_SLOTS = ("16:30", "18:30")

@@ -19,7 +19,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from projections_assets.cli.progress import progress
@@ -28,6 +27,7 @@ from projections_assets.core.features import SlateInputs
 from projections_assets.league.asof import LeagueAsOf, league_labels
 from projections_assets.league.generate import ensure_league, generate_league, read_league_tables
 from projections_assets.league.oracle import oracle_table
+from projections_assets.nba.calendar import season_start_year_of
 from projections_assets.settings import DEFAULT_LEAGUE_DIR
 
 EVAL_HORIZON = "last"
@@ -52,7 +52,7 @@ def league_rows(tables: dict[str, pd.DataFrame], say: Callable[[str], None] = pr
 
 def _season(rows: pd.DataFrame) -> pd.Series:
     day = pd.to_datetime(rows["game_date"])
-    return pd.Series(np.where(day.dt.month >= 8, day.dt.year, day.dt.year - 1), index=rows.index)
+    return pd.Series(season_start_year_of(day), index=rows.index)
 
 
 def season_oracle(seed: int, league_dir: Path, season_start: int, say: Callable[[str], None]) -> pd.DataFrame:
@@ -64,7 +64,7 @@ def season_oracle(seed: int, league_dir: Path, season_start: int, say: Callable[
     league = generate_league(seed, with_contests=False)
     games = league["games"]
     day = pd.to_datetime(games["game_date"])
-    wanted = games.loc[np.where(day.dt.month >= 8, day.dt.year, day.dt.year - 1) == season_start, "game_id"]
+    wanted = games.loc[season_start_year_of(day) == season_start, "game_id"]
     table = oracle_table(league, game_ids=wanted, progress=say)
     tmp = path.with_suffix(".tmp")
     table.to_parquet(tmp, index=False)

@@ -8,10 +8,10 @@ import pandera.pandas as pa
 from projections_assets.contracts import register
 from projections_assets.contracts.rules import ROWS_PER_TEAM_GAME
 from projections_assets.core.features import FEATURE_COLUMNS, ID_COLUMNS
+from projections_assets.nba.calendar import UTC_TS as TS
 from projections_assets.platform.contracts import ContractRule, TableContract
 from projections_assets.platform.lake import TableRef
 
-TS = "datetime64[us, UTC]"
 TEAM_MINUTES_RANGE = (235.0, 245.0)
 
 CHECK_QUANTILE_ORDER = "quantile_order"

@@ -6,10 +6,10 @@ import pandera.pandas as pa
 
 from projections_assets.contracts import register
 from projections_assets.core.labels import LABEL_COLUMNS, label_completeness
+from projections_assets.nba.calendar import UTC_TS as TS
 from projections_assets.platform.contracts import ContractRule, TableContract
 from projections_assets.platform.lake import TableRef
 
-TS = "datetime64[us, UTC]"
 CHECK_LABELS_COMPLETE = "labels_complete"
 
 

@@ -11,10 +11,9 @@ import pandera.pandas as pa
 
 from projections_assets.contracts import register
 from projections_assets.contracts.rules import ROWS_PER_TEAM_GAME
+from projections_assets.nba.calendar import UTC_TS as TS
 from projections_assets.platform.contracts import TableContract
 from projections_assets.platform.lake import TableRef
-
-TS = "datetime64[us, UTC]"
 
 _FRESHNESS = {
     "as_of_ts": pa.Column(TS),

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 import pandera.pandas as pa
 
 from projections_assets.contracts import register
+from projections_assets.nba.calendar import UTC_TS as TS
 from projections_assets.parsers import (
     boxscore,
     contest_standings,
@@ -28,7 +29,6 @@ from projections_assets.platform.contracts import TableContract
 from projections_assets.platform.lake import TableRef
 
 # Every timestamp in the lake is microsecond UTC (parquet's native unit, stable across readers).
-TS = "datetime64[us, UTC]"
 
 PROVENANCE_COLUMNS: dict[str, str] = {
     "source_url": "str",

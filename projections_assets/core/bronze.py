@@ -17,23 +17,18 @@ a live fetch, the source's own clock (`Date`) or ours.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
 import pandas as pd
 
 from projections_assets.core.captures import Capture
+from projections_assets.nba.calendar import EASTERN_NAME as ET
+from projections_assets.nba.calendar import UTC_TS as TS
+from projections_assets.nba.injury_report import QUARTER_HOUR_NAMING_FROM, report_name
 from projections_assets.parsers import boxscore, draftables, lineups, odds, roster, schedule
-from projections_assets.parsers.errors import ParseError
-from projections_assets.parsers.injury_pdf import (
-    QUARTER_HOUR_NAMING_FROM,
-    parse_injury_pdf_records,
-    records_to_frame,
-    report_filename,
-)
+from projections_assets.parsers.injury_pdf import parse_injury_pdf_records, records_to_frame
 
-TS = "datetime64[us, UTC]"
-ET = "America/New_York"
 PROVENANCE = ("source_url", "content_sha256", "blob_path", "captured_at", "available_at")
 # Around the switch to quarter-hour file names both names are tried (seeds: the exact day was not announced).
 NAMING_OVERLAP = timedelta(days=3)
@@ -96,28 +91,13 @@ def report_candidates(start: datetime, end: datetime) -> list[tuple[pd.Timestamp
         names: list[str] = []
         near_switch = abs(t - switch) <= NAMING_OVERLAP
         if t.minute == 30 and (t < switch or near_switch):
-            names.append(_hourly_name(t))
+            names.append(report_name(t.to_pydatetime(), quarter_hour=False))
         if t >= switch or near_switch:
-            names.append(_quarter_name(t))
+            names.append(report_name(t.to_pydatetime(), quarter_hour=True))
         for name in dict.fromkeys(names):
             out.append((t, name))
         t += pd.Timedelta(minutes=15)
     return out
-
-
-def _hourly_name(t: pd.Timestamp) -> str:
-    hour = t.hour % 12 or 12
-    return f"Injury-Report_{t:%Y-%m-%d}_{hour:02d}{'AM' if t.hour < 12 else 'PM'}.pdf"
-
-
-def _quarter_name(t: pd.Timestamp) -> str:
-    hour = t.hour % 12 or 12
-    return f"Injury-Report_{t:%Y-%m-%d}_{hour:02d}_{t.minute:02d}{'AM' if t.hour < 12 else 'PM'}.pdf"
-
-
-def official_name(report_ts: datetime) -> str:
-    """The file name the parser's naming rule gives a report time (the era's own name)."""
-    return report_filename(pd.Timestamp(report_ts).to_pydatetime())
 
 
 def injury_report_rows(capture: Capture, sha256: str, blob_path: str) -> pd.DataFrame:
@@ -213,8 +193,3 @@ def empty_like(columns: dict[str, str]) -> pd.DataFrame:
         data[name] = pd.Series(dtype=TS if name in ("captured_at", "available_at") else "str")
     return pd.DataFrame(data)
 
-
-def require_games(frame: pd.DataFrame, source: str, what: Sequence[str]) -> None:
-    """A payload that lists none of the date's games when others say there are some is a bad fetch."""
-    if len(what) and frame.empty:
-        raise ParseError(source, "<document>", f"lists none of the date's games {list(what)[:5]}")

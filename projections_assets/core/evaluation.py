@@ -21,13 +21,14 @@ import numpy as np
 import pandas as pd
 
 from projections_assets.core.minutes import coverage_by_role, metrics
+from projections_assets.nba.calendar import season_start_year_of
 
 
 def baselines(rows: pd.DataFrame, labels: pd.DataFrame) -> pd.DataFrame:
     """`last5`, `season_avg` and `season_avg_played` per row (player_id, game_date), from earlier dates."""
     h = labels[["player_id", "game_date", "game_id", "minutes", "played", "status"]].copy()
     h["game_date"] = pd.to_datetime(h["game_date"])
-    h["season"] = np.where(h["game_date"].dt.month >= 8, h["game_date"].dt.year, h["game_date"].dt.year - 1)
+    h["season"] = season_start_year_of(h["game_date"])
     h = h.sort_values(["player_id", "game_date", "game_id"]).reset_index(drop=True)
     active = h["status"].astype(str).str.upper().ne("INACTIVE")
     played = h["minutes"].where(h["played"].astype(bool))
@@ -41,7 +42,7 @@ def baselines(rows: pd.DataFrame, labels: pd.DataFrame) -> pd.DataFrame:
     left = rows[["player_id", "game_date"]].copy()
     day = pd.to_datetime(left["game_date"])
     left["_date"] = day - pd.Timedelta(days=1)
-    left["_season"] = np.where(day.dt.month >= 8, day.dt.year, day.dt.year - 1)
+    left["_season"] = season_start_year_of(day)
     left["_row"] = np.arange(len(left))
     merged = pd.merge_asof(
         left.sort_values("_date"),

@@ -20,8 +20,9 @@ import numpy as np
 import pandas as pd
 
 from projections_assets.core.role_filter import blowout_share, play_chance_now, role_filter
+from projections_assets.nba.calendar import UTC_TS as TS
+from projections_assets.nba.calendar import season_start_year_of
 
-TS = "datetime64[us, UTC]"
 KEY = ["game_id", "player_id", "as_of_ts"]
 
 # What a listing tells about the chance a player sits (the league and the NBA use the same words).
@@ -170,7 +171,7 @@ def player_history(labels: pd.DataFrame) -> pd.DataFrame:
     ]
     h = labels[cols].copy()
     h["game_date"] = pd.to_datetime(h["game_date"])
-    h["season"] = np.where(h["game_date"].dt.month >= 8, h["game_date"].dt.year, h["game_date"].dt.year - 1)
+    h["season"] = season_start_year_of(h["game_date"])
     h = h.sort_values(["player_id", "game_date", "game_id"], kind="stable").reset_index(drop=True)
     h["played"] = h["played"].astype(bool)
     h["starter"] = h["starter"].astype(bool)
@@ -387,11 +388,7 @@ def minutes_features(
         looked = _asof_history(t, hist, "player_id", [*stat_cols, "season", "last_played_date"])
         for col in stat_cols:
             t[col] = looked[col].to_numpy()
-        season = np.where(
-            pd.to_datetime(t["game_date"]).dt.month >= 8,
-            pd.to_datetime(t["game_date"]).dt.year,
-            pd.to_datetime(t["game_date"]).dt.year - 1,
-        )
+        season = season_start_year_of(t["game_date"])
         # Season figures reset when a new season starts.
         stale = looked["season"].to_numpy() != season
         t.loc[stale, ["min_season", "games_season"]] = np.nan

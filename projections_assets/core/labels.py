@@ -17,8 +17,8 @@ import numpy as np
 import pandas as pd
 
 from projections_assets.core.scoring import dk_points
+from projections_assets.nba.calendar import UTC_TS as TS
 
-TS = "datetime64[us, UTC]"
 FINAL = 3
 REGULATION_MINUTES = 240.0
 OT_MINUTES = 25.0

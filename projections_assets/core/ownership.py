@@ -14,8 +14,8 @@ from projections_assets.core.identity import (
     match_contest_players,
     unmatched,
 )
+from projections_assets.nba.calendar import UTC_TS as TS
 
-TS = "datetime64[us, UTC]"
 COLUMNS = {
     "draft_group_id": "int64",
     "player_id": "int64",

@@ -16,8 +16,10 @@ from datetime import datetime
 import numpy as np
 import pandas as pd
 
+from projections_assets.nba.calendar import EASTERN_NAME
+from projections_assets.nba.calendar import UTC_TS as TS
+
 NOT_YET_SUBMITTED = "NOT YET SUBMITTED"
-TS = "datetime64[us, UTC]"
 
 
 class StaleSource(RuntimeError):
@@ -334,7 +336,7 @@ def roster_snapshot(
     out = teams.drop(columns="_cutoff").merge(players, on=["team_id", "available_at"], how="inner")
     out = out.assign(
         player_name=(out["first_name"].astype(str) + " " + out["last_name"].astype(str)).str.strip(),
-        roster_source_date=out["available_at"].dt.tz_convert("America/New_York").dt.strftime("%Y-%m-%d"),
+        roster_source_date=out["available_at"].dt.tz_convert(EASTERN_NAME).dt.strftime("%Y-%m-%d"),
     )
     out = out[cols].astype({"player_id": "int64", "team_id": "int64"})
     return add_freshness(out.sort_values(["team_id", "player_id"]).reset_index(drop=True), run_as_of_ts)

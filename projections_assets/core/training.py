@@ -16,9 +16,9 @@ import numpy as np
 import pandas as pd
 
 from projections_assets.core.features import SlateInputs, minutes_features
+from projections_assets.nba.calendar import UTC_TS as TS
 
 HORIZONS: dict[str, timedelta] = {"tip-2h": timedelta(hours=2), "last": timedelta(0)}
-TS = "datetime64[us, UTC]"
 
 
 def horizon_slots(snapshots: pd.DataFrame) -> pd.DataFrame:

@@ -23,7 +23,7 @@ from projections_assets.core import bronze
 from projections_assets.defs.checks import contract_check_specs, contract_outputs
 from projections_assets.defs.partitions import GAME_DATE_PARTITIONS, SLATE_PARTITIONS
 from projections_assets.defs.resources import LakeReader, SourcesResource, partition_inputs_metadata
-from projections_assets.nba.calendar import season_label
+from projections_assets.nba.calendar import season_label, season_start_year
 from projections_assets.parsers import boxscore, contest_standings, draftables, lineups, schedule
 from projections_assets.partitions import parse_key, slot_window
 from projections_assets.platform.contracts import TableContract
@@ -87,7 +87,7 @@ def capture_odds(rec: CaptureRecorder, loc: PartitionLocation, as_of: datetime |
 
 
 def capture_rosters(rec: CaptureRecorder, loc: PartitionLocation, as_of: datetime | None) -> pd.DataFrame:
-    stored = rec.fetch("playerindex", season_label(_day(loc)), as_of=as_of)
+    stored = rec.fetch("playerindex", season_label(season_start_year(_day(loc))), as_of=as_of)
     return bronze.playerindex_rows(stored.capture, stored.sha256, stored.blob_path)
 
 

@@ -31,6 +31,7 @@ from projections_assets.defs.checks import (
 )
 from projections_assets.defs.partitions import SLATE_PARTITIONS
 from projections_assets.defs.resources import LakeReader, partition_inputs_metadata
+from projections_assets.nba.calendar import EASTERN_NAME
 from projections_assets.platform.artifacts import ArtifactStore, NoCurrentArtifact
 from projections_assets.platform.lake import PartitionLocation
 from projections_assets.platform.publish import load_partition
@@ -156,7 +157,7 @@ def _parity(
     problems = []
     cols = list(FEATURE_COLUMNS)
     for pair in picked.itertuples():
-        slot = pd.Timestamp(pair.as_of_ts).tz_convert("America/New_York").strftime("%H:%M")
+        slot = pd.Timestamp(pair.as_of_ts).tz_convert(EASTERN_NAME).strftime("%H:%M")
         key = f"{pair.game_date}|{slot}"
         # As the live partition saw it: only labels of dates before its own.
         earlier = labels[labels["game_date"].astype(str) < pair.game_date]

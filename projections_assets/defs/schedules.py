@@ -11,17 +11,17 @@ import dagster as dg
 
 from projections_assets.defs.bronze import CAPTURE_TAG, LIVE_CAPTURE
 from projections_assets.defs.jobs import CAPTURE_JOB, LABELS_JOB
+from projections_assets.nba.calendar import EASTERN_NAME
 from projections_assets.partitions import InvalidPartitionKey, eastern, slot_for
 
 # Polls run this long before the slot they capture for, so the report's run finds them there.
 POLL_LEAD = timedelta(minutes=5)
-EASTERN = "America/New_York"
 
 
 @dg.schedule(
     job=CAPTURE_JOB,
     cron_schedule="10,25,40,55 7-23 * * *",
-    execution_timezone=EASTERN,
+    execution_timezone=EASTERN_NAME,
     default_status=dg.DefaultScheduleStatus.STOPPED,
     description="Five minutes before each report slot, capture odds, rosters, lineups, draftables and schedule live.",
 )
@@ -41,7 +41,7 @@ def source_poller(context: dg.ScheduleEvaluationContext) -> dg.RunRequest | dg.S
 @dg.schedule(
     job=LABELS_JOB,
     cron_schedule="0 6 * * *",
-    execution_timezone=EASTERN,
+    execution_timezone=EASTERN_NAME,
     default_status=dg.DefaultScheduleStatus.STOPPED,
     description="At 6 AM Eastern, freeze the labels and ownership of yesterday's games.",
 )

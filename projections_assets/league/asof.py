@@ -54,11 +54,12 @@ import numpy as np
 import pandas as pd
 
 from projections_assets.core.snapshots import implied_probability
+from projections_assets.nba.calendar import EASTERN_NAME
+from projections_assets.nba.calendar import UTC_TS as TS
 from projections_assets.partitions import SlatePartition, slot_times
 
 from .reports import report_file_name, report_times
 
-TS = "datetime64[us, UTC]"
 NAT = np.iinfo(np.int64).min
 _HORIZON_RE = re.compile(r"^tip-(\d+(?:\.\d+)?)(h|m|min)$")
 
@@ -352,7 +353,7 @@ class LeagueAsOf:
         self._season_published: dict[str, int] = {}
         for season, frame in rosters.groupby("season"):
             first = min(frame["from_date"])
-            stamp = pd.Timestamp(first).tz_localize("America/New_York")
+            stamp = pd.Timestamp(first).tz_localize(EASTERN_NAME)
             self._season_published[str(season)] = int(_us([stamp])[0])
 
     # ------------------------------------------------------------------ targets
@@ -565,7 +566,7 @@ class LeagueAsOf:
             published.notna().to_numpy() & (t["_avail"].to_numpy() >= published.fillna(0).to_numpy())
         ].copy()
         # Rosters in force on the Eastern date of the capture (the game date: slots lie on it).
-        day = pd.Series(_ts(t["_avail"].to_numpy())).dt.tz_convert("America/New_York").dt.date
+        day = pd.Series(_ts(t["_avail"].to_numpy())).dt.tz_convert(EASTERN_NAME).dt.date
         t["_day"] = day.map(date.toordinal).astype("int64").to_numpy()
         t["roster_source_date"] = day.map(date.isoformat).astype(str).to_numpy()
         tt = self._teams(t)

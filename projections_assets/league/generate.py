@@ -17,6 +17,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from projections_assets.nba.calendar import UTC_TS
+
 from .market import contests, draft_groups, odds_quotes, salaries
 from .params import LeagueParams
 from .players import players_frame
@@ -59,7 +61,7 @@ class League:
 
 def _ts(values: pd.Series | list[int]) -> pd.Series:
     """Epoch seconds -> timezone-aware UTC timestamps (microsecond unit, stable in parquet)."""
-    return pd.to_datetime(pd.Series(values, dtype="Int64"), unit="s", utc=True).astype("datetime64[us, UTC]")
+    return pd.to_datetime(pd.Series(values, dtype="Int64"), unit="s", utc=True).astype(UTC_TS)
 
 
 def generate_league(

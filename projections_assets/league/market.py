@@ -17,6 +17,8 @@ from functools import cache
 import numpy as np
 import pandas as pd
 
+from projections_assets.nba.calendar import season_start
+
 from .draws import uniform_choice
 from .game import GameSetup, expected_margin, planned_minutes
 from .params import LeagueParams
@@ -252,10 +254,8 @@ def _form_fpts(b: pd.DataFrame) -> np.ndarray:
     is a contiguous run of the played rows, so the window is found by binary search.
     """
     day = np.array([d.toordinal() for d in b["game_date"]], dtype=np.int64)
-    season_start = {
-        d: date(d.year if d.month >= 8 else d.year - 1, 8, 1).toordinal() for d in set(b["game_date"])
-    }
-    start = np.array([season_start[d] for d in b["game_date"]], dtype=np.int64)
+    first_day = {d: season_start(d).toordinal() for d in set(b["game_date"])}
+    start = np.array([first_day[d] for d in b["game_date"]], dtype=np.int64)
     pid = b["person_id"].to_numpy(np.int64)
     # (player, day) packed in one int64 that sorts like the rows (day ordinals < 2**20).
     key = (pid << 20) | day

@@ -24,6 +24,8 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
+from projections_assets.nba.calendar import EASTERN_NAME, UTC_TS
+
 from .game import dk_points, draw_script, simulate_box, simulate_minutes
 from .generate import League
 from .market import change_times, p_matrix
@@ -133,7 +135,7 @@ def oracle_table(
     df = pd.DataFrame(rows)
     if df.empty:
         return pd.DataFrame(columns=ORACLE_COLUMNS)
-    df["as_of_ts"] = pd.to_datetime(df["as_of_ts"], unit="s", utc=True).astype("datetime64[us, UTC]")
+    df["as_of_ts"] = pd.to_datetime(df["as_of_ts"], unit="s", utc=True).astype(UTC_TS)
     g = games.set_index("game_id")
     df["game_date"] = df["game_id"].map(g["game_date"])
     df["team_id"] = np.where(
@@ -172,9 +174,9 @@ def oracle_at(
     stamped at or before `as_of` (and before tip) is used.
     """
     ts = pd.Timestamp(as_of)
-    ts = ts.tz_localize("America/New_York") if ts.tzinfo is None else ts
+    ts = ts.tz_localize(EASTERN_NAME) if ts.tzinfo is None else ts
     ts = ts.tz_convert("UTC")
-    d = game_date or ts.tz_convert("America/New_York").date()
+    d = game_date or ts.tz_convert(EASTERN_NAME).date()
     tab = table if table is not None else oracle_table(league, dates=[d])
     tab = tab[tab["game_date"] == d]
     first = tab.groupby("game_id")["as_of_ts"].transform("min")

@@ -36,6 +36,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from projections_assets.nba.calendar import EASTERN_NAME
+
 from .render import records as r
 from .render.boxscore import render_boxscore
 from .render.contest_standings import render_contest_standings
@@ -236,15 +238,15 @@ class LeaguePayloads:
     def injury_pdf(self, report_ts: datetime, as_of: datetime) -> Payload:
         """The injury report stamped `report_ts` (Eastern wall time of a real report slot)."""
         stamp = pd.Timestamp(report_ts)
-        stamp = stamp.tz_localize("America/New_York") if stamp.tzinfo is None else stamp
+        stamp = stamp.tz_localize(EASTERN_NAME) if stamp.tzinfo is None else stamp
         dates = self.games["game_date"]
-        day = stamp.tz_convert("America/New_York").date()
+        day = stamp.tz_convert(EASTERN_NAME).date()
         if not (dates.min() - timedelta(days=1) <= day <= dates.max()) or stamp not in report_times(day, day):
             raise UnknownPayload(f"no injury report at {stamp.isoformat()}")
         name = report_file_name(stamp)
         _gate(name, _dt(stamp), as_of)
         rows = self._reports.rows(stamp)
-        body = render_injury_pdf(rows, report_ts=stamp.tz_convert("America/New_York").to_pydatetime())
+        body = render_injury_pdf(rows, report_ts=stamp.tz_convert(EASTERN_NAME).to_pydatetime())
         return Payload(body, PDF, _dt(stamp), name)
 
     # ------------------------------------------------------------------ schedule

@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 
 import pandas as pd
 
-from projections_assets.parsers.injury_pdf import QUARTER_HOUR_NAMING_FROM, report_filename
+from projections_assets.nba.injury_report import QUARTER_HOUR_NAMING_FROM, report_filename
 
 from .schedule import ET
 

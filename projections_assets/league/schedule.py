@@ -28,7 +28,9 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import pandas as pd
 
-ET = ZoneInfo("America/New_York")
+from projections_assets.nba.calendar import EASTERN as ET
+from projections_assets.nba.calendar import UTC_TS
+
 UTC = ZoneInfo("UTC")
 DATA_DIR = Path(__file__).resolve().parent / "data"
 TEAMS_CSV = DATA_DIR / "teams.csv"
@@ -265,7 +267,7 @@ def season_schedule(start_year: int, season_index: int) -> pd.DataFrame:
             }
         )
     games = pd.DataFrame(rows)
-    games["tip_ts"] = pd.to_datetime(games["tip_ts"], utc=True).astype("datetime64[us, UTC]")
+    games["tip_ts"] = pd.to_datetime(games["tip_ts"], utc=True).astype(UTC_TS)
     return games.sort_values(["tip_ts", "game_id"], kind="stable").reset_index(drop=True)
 
 

@@ -22,6 +22,7 @@ from typing import Any
 
 import pandas as pd
 
+from projections_assets.nba.calendar import EASTERN_NAME
 from projections_assets.parsers.errors import UTC_TS, ParseError, build_frame, decode_text, need_nonempty
 
 DK_SALARIES_HEADER: tuple[str, ...] = (
@@ -69,7 +70,7 @@ def _game_info(text: str, team: str, source: str, where: str) -> dict[str, Any]:
     away, home, when = match.groups()
     if team not in (away, home):
         raise ParseError(source, where, f"team {team!r} not in game {text!r}")
-    start = pd.Timestamp(datetime.strptime(when, "%m/%d/%Y %I:%M%p")).tz_localize("America/New_York")
+    start = pd.Timestamp(datetime.strptime(when, "%m/%d/%Y %I:%M%p")).tz_localize(EASTERN_NAME)
     return {
         "away_abbrev": away,
         "home_abbrev": home,

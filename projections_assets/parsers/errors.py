@@ -36,6 +36,24 @@ class ParseError(ValueError):
 
 DOCUMENT = "<document>"
 
+
+class InjuryReportParseError(ParseError):
+    """A PDF report (the injury report) that cannot be read; the message names the file and the page/field.
+
+    `field` (the location, as for every ParseError) reads `page 2, field game_time`, or
+    `<document>` when the file as a whole is unreadable; `page` and `column` hold its parts.
+    """
+
+    def __init__(self, source: str, problem: str, *, page: int | None = None, column: str | None = None):
+        self.page = page
+        self.column = column
+        where = []
+        if page is not None:
+            where.append(f"page {page}")
+        if column is not None:
+            where.append(f"field {column}")
+        super().__init__(source, ", ".join(where) or DOCUMENT, problem)
+
 # Column dtype names accepted by `build_frame`; "date" means Python `datetime.date`
 # objects (pyarrow writes them as date32), everything else is a pandas dtype.
 DATE = "date"

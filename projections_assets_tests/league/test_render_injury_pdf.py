@@ -15,6 +15,7 @@ import pdfplumber
 import pytest
 
 from projections_assets.league.render import injury_pdf as render
+from projections_assets.nba import injury_report
 from projections_assets.parsers import injury_pdf as parser
 from projections_assets_tests.conftest import REAL_FIXTURES
 
@@ -183,7 +184,7 @@ def test_empty_report_and_invalid_rows() -> None:
 
 
 def test_file_name_function_is_shared() -> None:
-    assert render.report_filename is parser.report_filename
-    assert render.report_time_from_filename is parser.report_time_from_filename
+    assert render.report_filename is injury_report.report_filename
+    assert render.report_time_from_filename is injury_report.report_time_from_filename
     assert render.report_filename(datetime(2026, 2, 8, 15, 30, tzinfo=ET)) == f"{REAL_2026}.pdf"
     assert render.report_filename(datetime(2025, 1, 10, 17, 30, tzinfo=ET)) == f"{REAL_2025}.pdf"

@@ -26,15 +26,14 @@ from projections_assets.league.render.injury_pdf import (
     paginate_injury_rows,
     render_injury_pdf,
 )
-from projections_assets.parsers import injury_pdf
+from projections_assets.nba.injury_report import report_filename, report_time_from_filename
+from projections_assets.parsers import injury_pdf, pdf_words
 from projections_assets.parsers.errors import ParseError
 from projections_assets.parsers.injury_pdf import (
     COLUMNS,
     InjuryReportParseError,
     parse_injury_pdf,
     parse_injury_pdf_records,
-    report_filename,
-    report_time_from_filename,
 )
 from projections_assets_tests.conftest import REAL_FIXTURES
 
@@ -459,8 +458,8 @@ def _assert_same_words(data: bytes, *, top_pt: float) -> None:
     Tops differ by a constant per font: pdfium and pdfminer read a font's descent differently
     (0 for the real reports' embedded fonts; up to 0.02 em for base-14 fonts, which pdfium substitutes).
     """
-    new = injury_pdf._pdfium_words(data, "x.pdf")
-    old = injury_pdf._pdfplumber_words(data, "x.pdf")
+    new = pdf_words.pdfium_words(data, "x.pdf")
+    old = pdf_words.pdfplumber_words(data, "x.pdf")
     assert len(new) == len(old)
     for page, (new_words, old_words) in enumerate(zip(new, old, strict=True), start=1):
         new_lines, old_lines = injury_pdf._lines(new_words), injury_pdf._lines(old_words)

@@ -12,7 +12,7 @@ Helvetica (a PDF base font, so nothing is embedded and the bytes stay small and 
 takes their place at the same sizes and positions, scaled horizontally to their widths so text
 wraps and pages break where the real ones do.
 
-The rendered file parses back through `projections_assets.parsers.injury_pdf` to the input rows.
+The rendered file parses back through the product's injury report parser to the input rows.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ import pandas as pd
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
-from projections_assets.parsers.injury_pdf import (
+from projections_assets.nba.injury_report import (
     CARRIED_FIELDS,
     NOT_YET_SUBMITTED,
     STATUSES,

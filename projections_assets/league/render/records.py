@@ -16,9 +16,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
-EASTERN = ZoneInfo("America/New_York")
+from projections_assets.nba.calendar import EASTERN, EASTERN_NAME
 
 
 def _require_aware(value: datetime, what: str) -> None:
@@ -48,7 +47,7 @@ class TeamRef:
     city: str
     name: str
     slug: str
-    timezone: str = "America/New_York"
+    timezone: str = EASTERN_NAME
 
     @property
     def full_name(self) -> str:
@@ -64,7 +63,7 @@ class Arena:
     state: str
     arena_id: int = 0
     country: str = "US"
-    timezone: str = "America/New_York"
+    timezone: str = EASTERN_NAME
 
 
 # --------------------------------------------------------------------------- schedule
