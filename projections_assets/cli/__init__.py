@@ -16,7 +16,7 @@ from collections.abc import Sequence
 _COMMAND_MODULES = (
     "projections_assets.cli.lake",
     "projections_assets.cli.league",
-    "projections_assets.league.feed",
+    "projections_assets.cli.feed",
     "projections_assets.cli.parse",
     "projections_assets.cli.bench",
     "projections_assets.cli.eval",

@@ -28,6 +28,7 @@ from projections_assets.league.asof import LeagueAsOf, league_labels
 from projections_assets.league.generate import ensure_league, generate_league, read_league_tables
 from projections_assets.league.oracle import oracle_table
 from projections_assets.nba.calendar import season_start_year_of
+from projections_assets.partitions import slot_times
 from projections_assets.settings import DEFAULT_LEAGUE_DIR
 
 EVAL_HORIZON = "last"
@@ -35,7 +36,7 @@ EVAL_HORIZON = "last"
 
 def league_rows(tables: dict[str, pd.DataFrame], say: Callable[[str], None] = print) -> pd.DataFrame:
     """Training-set rows (features at both horizons + labels) for every game of the league."""
-    asof = LeagueAsOf(tables)
+    asof = LeagueAsOf(tables, slot_times())
     targets = asof.horizon_targets()
     inputs = SlateInputs(
         schedule=asof.schedule(targets),

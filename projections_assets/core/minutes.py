@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -329,3 +330,27 @@ def coverage_by_role(
         for role in ROLE_BUCKETS
         if (rows["_role"] == role).any()
     }
+
+
+def unprojected_players(roster: pd.DataFrame, projections: pd.DataFrame) -> pd.DataFrame:
+    """Roster rows (game, player) that have no projection row."""
+    keys = ["game_id", "player_id"]
+    merged = roster[[*keys, "player_name", "team_id"]].merge(
+        projections[keys].drop_duplicates(), on=keys, how="left", indicator=True
+    )
+    return merged.loc[merged["_merge"] == "left_only", [*keys, "player_name", "team_id"]].reset_index(
+        drop=True
+    )
+
+
+def project(
+    model: MinutesModel, features: pd.DataFrame, model_run_id: str, columns: Sequence[str]
+) -> pd.DataFrame:
+    """Score and reconcile one partition's features; `columns` (the projections table's) in order."""
+    scored = reconcile(predict(model, features))
+    ids = features[["game_date", "tip_ts", "player_name", "available_at"]]
+    out = scored.join(ids)
+    out["role"] = role_bucket(features).to_numpy()
+    out["model_run_id"] = model_run_id
+    out["sanity_flag"] = out["sanity_flag"].astype(bool)
+    return out[list(columns)]

@@ -18,6 +18,7 @@ import pandas as pd
 
 from projections_assets.nba.calendar import EASTERN_NAME
 from projections_assets.nba.calendar import UTC_TS as TS
+from projections_assets.nba.odds import implied_probability
 
 NOT_YET_SUBMITTED = "NOT YET SUBMITTED"
 
@@ -203,15 +204,6 @@ def _empty_injuries() -> pd.DataFrame:
     frame["age_minutes"] = pd.Series(dtype="float64")
     frame["minutes_to_tip"] = pd.Series(dtype="float64")
     return frame
-
-
-def implied_probability(price: pd.Series) -> pd.Series:
-    """Win probability implied by a moneyline: American (|price| >= 100) or decimal odds."""
-    p = price.astype("float64")
-    american = p.abs() >= 100
-    from_american = np.where(p > 0, 100.0 / (p + 100.0), -p / (-p + 100.0))
-    from_decimal = 1.0 / p
-    return pd.Series(np.where(american, from_american, from_decimal), index=price.index)
 
 
 def odds_snapshot(

@@ -10,12 +10,14 @@ the same builder a live partition uses, then attaches the labels.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 
 import numpy as np
 import pandas as pd
 
-from projections_assets.core.features import SlateInputs, minutes_features
+from projections_assets.core.features import FEATURE_COLUMNS, PlayerHistory, SlateInputs, minutes_features
+from projections_assets.nba.calendar import EASTERN_NAME
 from projections_assets.nba.calendar import UTC_TS as TS
 
 HORIZONS: dict[str, timedelta] = {"tip-2h": timedelta(hours=2), "last": timedelta(0)}
@@ -92,3 +94,49 @@ def label_coverage(
     per_date = per_date.join(labelled, how="left").join(with_rows, how="left").fillna(0).astype("int64")
     per_date["missing_games"] = per_date["games"] - np.minimum(per_date["games_with_rows"], per_date["games"])
     return per_date.reset_index()
+
+
+def partition_features(inputs: SlateInputs, history: PlayerHistory) -> pd.DataFrame:
+    """The partition path: one slot's features from its snapshots and the label history.
+
+    The history may hold later dates too: every lookup takes the player's
+    newest game strictly before the slot's game date.
+    """
+    return with_available_at(minutes_features(inputs, history=history))
+
+
+def parity_problems(
+    rows: pd.DataFrame,
+    labels: pd.DataFrame,
+    load_inputs: Callable[[str], SlateInputs],
+    rng: np.random.Generator,
+    samples: int,
+) -> list[dict]:
+    """Rebuild sampled (date, slot) partitions through the partition path; list every difference.
+
+    `rows` are bulk training rows; `load_inputs(key)` reads a partition's silver snapshots.
+    """
+    pairs = rows[["game_date", "as_of_ts"]].drop_duplicates().reset_index(drop=True)
+    picked = pairs.iloc[rng.choice(len(pairs), size=min(samples, len(pairs)), replace=False)]
+    problems = []
+    cols = list(FEATURE_COLUMNS)
+    for pair in picked.itertuples():
+        slot = pd.Timestamp(pair.as_of_ts).tz_convert(EASTERN_NAME).strftime("%H:%M")
+        key = f"{pair.game_date}|{slot}"
+        # As the live partition saw it: only labels of dates before its own.
+        earlier = labels[labels["game_date"].astype(str) < pair.game_date]
+        live = partition_features(load_inputs(key), PlayerHistory.from_labels(earlier))
+        bulk = rows[(rows["game_date"] == pair.game_date) & (rows["as_of_ts"] == pair.as_of_ts)]
+        merged = bulk.merge(live, on=["game_id", "player_id"], suffixes=("_bulk", "_live"), how="left")
+        missing = int(merged[f"{cols[0]}_live"].isna().sum() - merged[f"{cols[0]}_bulk"].isna().sum())
+        if missing > 0:
+            problems.append({"partition": key, "rows_missing_from_partition_path": missing})
+        for col in cols:
+            a, b = merged[f"{col}_bulk"], merged[f"{col}_live"]
+            if col == "position_group":
+                differ = a.astype(str) != b.astype(str)
+            else:
+                differ = ~np.isclose(a.astype(float), b.astype(float), equal_nan=True)
+            if differ.any():
+                problems.append({"partition": key, "column": col, "rows": int(differ.sum())})
+    return problems

@@ -13,14 +13,22 @@ from collections.abc import Iterator, Mapping
 import dagster as dg
 import pandas as pd
 
-from projections_assets.platform.contracts import CheckOutcome, TableContract, evaluate_contract
+from projections_assets.platform.contracts import (
+    CHECK_ANTI_LEAK,
+    CHECK_NON_EMPTY,
+    CHECK_SCHEMA,
+    CHECK_UNIQUE_KEYS,
+    CheckOutcome,
+    TableContract,
+    evaluate_contract,
+)
 from projections_assets.platform.lake import PartitionLocation
 
 _CHECK_DESCRIPTIONS = {
-    "contract_schema": "Columns, dtypes and value checks match the table's pandera schema.",
-    "unique_keys": "No two rows share the table's key.",
-    "non_empty": "The partition has at least one row.",
-    "anti_leak": "Every row's available_at is <= min(run_as_of_ts, tip_ts): no information from the future.",
+    CHECK_SCHEMA: "Columns, dtypes and value checks match the table's pandera schema.",
+    CHECK_UNIQUE_KEYS: "No two rows share the table's key.",
+    CHECK_NON_EMPTY: "The partition has at least one row.",
+    CHECK_ANTI_LEAK: "Every row's available_at is <= min(run_as_of_ts, tip_ts): no information from the future.",
 }
 
 

@@ -22,7 +22,7 @@ from projections_assets.contracts import gold as contracts
 from projections_assets.contracts import labels as label_contracts
 from projections_assets.contracts import silver as silver_contracts
 from projections_assets.core import minutes, training
-from projections_assets.core.features import FEATURE_COLUMNS, PlayerHistory, SlateInputs, minutes_features
+from projections_assets.core.features import PlayerHistory, SlateInputs
 from projections_assets.defs.checks import (
     contract_check_specs,
     contract_outputs,
@@ -31,7 +31,6 @@ from projections_assets.defs.checks import (
 )
 from projections_assets.defs.partitions import SLATE_PARTITIONS
 from projections_assets.defs.resources import LakeReader, partition_inputs_metadata
-from projections_assets.nba.calendar import EASTERN_NAME
 from projections_assets.platform.artifacts import ArtifactStore, NoCurrentArtifact
 from projections_assets.platform.lake import PartitionLocation
 from projections_assets.platform.publish import load_partition
@@ -65,15 +64,6 @@ def read_labels(reader: LakeReader, first: date, last: date):
     return reader.read(
         label_contracts.GAME_LABELS.table, start=first - LABEL_LOOKBACK, end=last - timedelta(days=1)
     )
-
-
-def partition_features(inputs: SlateInputs, history: PlayerHistory) -> pd.DataFrame:
-    """The partition path: one slot's features from its snapshots and the label history.
-
-    The history may hold later dates too: every lookup takes the player's
-    newest game strictly before the slot's game date.
-    """
-    return training.with_available_at(minutes_features(inputs, history=history))
 
 
 def load_partition_inputs(reader: LakeReader, key: str) -> SlateInputs:
@@ -122,7 +112,7 @@ def minutes_features_asset(
             _by_key(lineups, key),
             _by_key(odds, key),
         )
-        frames[key] = partition_features(inputs, history)
+        frames[key] = training.partition_features(inputs, history)
     output = frames if len(frames) > 1 else next(iter(frames.values()))
     metadata = {
         **partition_inputs_metadata({k: [labels.record] for k in keys}),
@@ -146,36 +136,6 @@ def _read_silver(reader: LakeReader, start: date | None, end: date | None) -> Sl
     return SlateInputs(
         **{name: reader.read(c.table, start=start, end=end).frame for name, c in SILVER_INPUTS.items()}
     )
-
-
-def _parity(
-    reader: LakeReader, rows: pd.DataFrame, labels: pd.DataFrame, rng: np.random.Generator
-) -> list[dict]:
-    """Rebuild sampled (date, slot) partitions through the partition path; list every difference."""
-    pairs = rows[["game_date", "as_of_ts"]].drop_duplicates().reset_index(drop=True)
-    picked = pairs.iloc[rng.choice(len(pairs), size=min(PARITY_SAMPLES, len(pairs)), replace=False)]
-    problems = []
-    cols = list(FEATURE_COLUMNS)
-    for pair in picked.itertuples():
-        slot = pd.Timestamp(pair.as_of_ts).tz_convert(EASTERN_NAME).strftime("%H:%M")
-        key = f"{pair.game_date}|{slot}"
-        # As the live partition saw it: only labels of dates before its own.
-        earlier = labels[labels["game_date"].astype(str) < pair.game_date]
-        live = partition_features(load_partition_inputs(reader, key), PlayerHistory.from_labels(earlier))
-        bulk = rows[(rows["game_date"] == pair.game_date) & (rows["as_of_ts"] == pair.as_of_ts)]
-        merged = bulk.merge(live, on=["game_id", "player_id"], suffixes=("_bulk", "_live"), how="left")
-        missing = int(merged[f"{cols[0]}_live"].isna().sum() - merged[f"{cols[0]}_bulk"].isna().sum())
-        if missing > 0:
-            problems.append({"partition": key, "rows_missing_from_partition_path": missing})
-        for col in cols:
-            a, b = merged[f"{col}_bulk"], merged[f"{col}_live"]
-            if col == "position_group":
-                differ = a.astype(str) != b.astype(str)
-            else:
-                differ = ~np.isclose(a.astype(float), b.astype(float), equal_nan=True)
-            if differ.any():
-                problems.append({"partition": key, "column": col, "rows": int(differ.sum())})
-    return problems
 
 
 @dg.asset(
@@ -232,7 +192,13 @@ def minutes_training_set_asset(
             },
         )
     if CHECK_PARITY in selected:
-        problems = _parity(lake_reader, rows, labels.frame, np.random.default_rng(len(rows)))
+        problems = training.parity_problems(
+            rows,
+            labels.frame,
+            lambda key: load_partition_inputs(lake_reader, key),
+            np.random.default_rng(len(rows)),
+            PARITY_SAMPLES,
+        )
         yield dg.AssetCheckResult(
             check_name=CHECK_PARITY,
             passed=not problems,
@@ -382,7 +348,9 @@ def minutes_projections_asset(
     frames, flagged = {}, {}
     for key in context.partition_keys:
         frame = _by_key(features, key)
-        frames[key] = project(model, frame, run_id)
+        frames[key] = minutes.project(
+            model, frame, run_id, list(contracts.MINUTES_PROJECTIONS.schema.columns)
+        )
         flagged[key] = (
             frames[key]
             .loc[frames[key]["sanity_flag"], ["game_id", "team_id", "team_sum_raw"]]
@@ -393,7 +361,9 @@ def minutes_projections_asset(
             context.log.warning(
                 f"{key}: team minutes outside the sanity band before reconciliation: {flagged[key]}"
             )
-    unprojected = {key: unprojected_players(_by_key(roster, key), frame) for key, frame in frames.items()}
+    unprojected = {
+        key: minutes.unprojected_players(_by_key(roster, key), frame) for key, frame in frames.items()
+    }
     missing = {key: rows for key, rows in unprojected.items() if len(rows)}
     if CHECK_ROSTER_PROJECTED in selected_check_names(context):
         yield dg.AssetCheckResult(
@@ -414,29 +384,6 @@ def minutes_projections_asset(
     output = frames if len(frames) > 1 else next(iter(frames.values()))
     metadata = {"model_run_id": run_id, "sanity_flags": dg.MetadataValue.json(flagged)}
     yield from contract_outputs(context, contracts.MINUTES_PROJECTIONS, output, metadata=metadata)
-
-
-def unprojected_players(roster: pd.DataFrame, projections: pd.DataFrame) -> pd.DataFrame:
-    """Roster rows (game, player) that have no projection row."""
-    keys = ["game_id", "player_id"]
-    merged = roster[[*keys, "player_name", "team_id"]].merge(
-        projections[keys].drop_duplicates(), on=keys, how="left", indicator=True
-    )
-    return merged.loc[merged["_merge"] == "left_only", [*keys, "player_name", "team_id"]].reset_index(
-        drop=True
-    )
-
-
-def project(model: minutes.MinutesModel, features: pd.DataFrame, model_run_id: str) -> pd.DataFrame:
-    """Score and reconcile one partition's features; the columns of `MINUTES_PROJECTIONS`."""
-    columns = list(contracts.MINUTES_PROJECTIONS.schema.columns)
-    scored = minutes.reconcile(minutes.predict(model, features))
-    ids = features[["game_date", "tip_ts", "player_name", "available_at"]]
-    out = scored.join(ids)
-    out["role"] = minutes.role_bucket(features).to_numpy()
-    out["model_run_id"] = model_run_id
-    out["sanity_flag"] = out["sanity_flag"].astype(bool)
-    return out[columns]
 
 
 GOLD_ASSETS = [

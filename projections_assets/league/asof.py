@@ -2,7 +2,7 @@
 
 The pipeline builds each slate partition's silver tables by rendering the
 league's payloads, parsing them into bronze and selecting as of the slot
-(`core/snapshots.py`): about two seconds a partition. `LeagueAsOf(tables)`
+(`core/snapshots.py`): about two seconds a partition. `LeagueAsOf(tables, slots)`
 indexes the tables once and answers the same question for thousands of
 targets `(game_id, as_of_ts)` with merges, giving what silver holds for the
 game in partition (game_date, slot) when the partition's bronze history is
@@ -19,7 +19,7 @@ What "as of T" means here (per target; c = min(T, tip), the game's cutoff):
   list for it: the snapshot's "keep the newest filed list" never applies).
   Reports older than the day before the game date do not cover it.
 * Polled sources (schedule, odds, lineups, player index) are captured at the
-  slots of the game date's partition grid (`partitions.slot_times`, 08:00 to
+  slots of the game date's partition grid (`slots`, the product's `partitions.slot_times`, 08:00 to
   23:45 ET every 15 min), as backfills capture them, so T sees the captures at
   the slots at or before T (P, the newest). Per source:
   - schedule: the capture at the newest slot <= c (`game_status` 2 when that
@@ -48,15 +48,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import numpy as np
 import pandas as pd
 
-from projections_assets.core.snapshots import implied_probability
-from projections_assets.nba.calendar import EASTERN_NAME
+from projections_assets.nba.calendar import EASTERN, EASTERN_NAME
 from projections_assets.nba.calendar import UTC_TS as TS
-from projections_assets.partitions import SlatePartition, slot_times
+from projections_assets.nba.odds import implied_probability
 
 from .reports import report_file_name, report_times
 
@@ -80,14 +79,17 @@ def _ts(values: np.ndarray) -> pd.arrays.DatetimeArray:
 
 
 class _SlotGrid:
-    """The partition grid's slot instants (UTC) of a set of dates, sorted, with each date's range."""
+    """The partition grid's slot instants (UTC) of a set of dates, sorted, with each date's range.
 
-    def __init__(self, dates: Iterable[date]) -> None:
+    `slots` are the grid's Eastern wall-clock times of a day; a slot's key is the product's
+    partition key, `YYYY-MM-DD|HH:MM`.
+    """
+
+    def __init__(self, dates: Iterable[date], slots: Sequence[time]) -> None:
         days = sorted(set(dates))
-        slots = slot_times()
-        partitions = [SlatePartition(d, s) for d in days for s in slots]
-        self.instants = _us([p.run_as_of_ts for p in partitions])
-        self.keys = np.asarray([p.key for p in partitions], dtype=object)
+        pairs = [(d, s) for d in days for s in slots]
+        self.instants = _us([datetime.combine(d, s, tzinfo=EASTERN).astimezone(UTC) for d, s in pairs])
+        self.keys = np.asarray([f"{d.isoformat()}|{s:%H:%M}" for d, s in pairs], dtype=object)
         n = len(slots)
         self._first = {d: i * n for i, d in enumerate(days)}
         self._last = {d: i * n + n - 1 for i, d in enumerate(days)}
@@ -128,8 +130,10 @@ def _parse_horizon(horizon: str) -> timedelta | None:
     return timedelta(hours=amount) if m.group(2) == "h" else timedelta(minutes=amount)
 
 
-def horizon_targets(games: pd.DataFrame, horizons: Sequence[str] = ("tip-2h", "last")) -> pd.DataFrame:
-    """Targets on the partition grid: per game (`game_id`, `game_date`, `tip_ts`) and horizon, its slot.
+def horizon_targets(
+    games: pd.DataFrame, slots: Sequence[time], horizons: Sequence[str] = ("tip-2h", "last")
+) -> pd.DataFrame:
+    """Targets on the partition grid `slots`: per game (`game_id`, `game_date`, `tip_ts`) and horizon, its slot.
 
     `tip-2h` is the last slot of the game date at or before tip - 2 h, `last` the last
     slot strictly before tip; both clamped to the date's grid (08:00..23:45 ET). Returns
@@ -137,7 +141,7 @@ def horizon_targets(games: pd.DataFrame, horizons: Sequence[str] = ("tip-2h", "l
     """
     g = games[["game_id", "game_date", "tip_ts"]].drop_duplicates("game_id").reset_index(drop=True)
     days = g["game_date"].map(_as_date)
-    grid = _SlotGrid(days)
+    grid = _SlotGrid(days, slots)
     first, last = grid.bounds(days)
     tip = _us(g["tip_ts"])
     frames = []
@@ -181,13 +185,14 @@ def _as_date(value: object) -> date:
 class LeagueAsOf:
     """Silver-shaped frames for many (game_id, as_of_ts) targets, from a league's tables (module docstring)."""
 
-    def __init__(self, tables: dict[str, pd.DataFrame]) -> None:
+    def __init__(self, tables: dict[str, pd.DataFrame], slots: Sequence[time]) -> None:
         games = tables["games"].copy()
         games["game_id"] = games["game_id"].astype(str)
         games["game_date"] = games["game_date"].map(_as_date)
         self._games = games.set_index("game_id", drop=False)
         self._games.index.name = None
-        self._grid = _SlotGrid(games["game_date"])
+        self._slots = tuple(slots)
+        self._grid = _SlotGrid(games["game_date"], self._slots)
         teams = tables["teams"]
         self._tricode = dict(zip(teams["team_id"].astype("int64"), teams["tricode"].astype(str), strict=True))
         players = tables["players"].set_index("person_id")
@@ -702,7 +707,7 @@ class LeagueAsOf:
     ) -> pd.DataFrame:
         """`horizon_targets` for the league's games (all of them, or `game_ids`)."""
         games = self._games if game_ids is None else self._games.loc[[str(g) for g in game_ids]]
-        return horizon_targets(games, horizons)
+        return horizon_targets(games, self._slots, horizons)
 
 
 def league_labels(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:

@@ -24,22 +24,8 @@ import io
 
 import pandas as pd
 
+from projections_assets.nba.draftkings import LINEUP_SLOTS, STANDINGS_HEADER
 from projections_assets.parsers.errors import ParseError, build_frame, decode_text, need_nonempty
-
-STANDINGS_HEADER: tuple[str, ...] = (
-    "Rank",
-    "EntryId",
-    "EntryName",
-    "TimeRemaining",
-    "Points",
-    "Lineup",
-    "",
-    "Player",
-    "Roster Position",
-    "%Drafted",
-    "FPTS",
-)
-LINEUP_SLOTS = frozenset({"PG", "SG", "SF", "PF", "C", "G", "F", "UTIL"})
 
 OWNERSHIP_COLUMNS: dict[str, str] = {
     "player_name": "str",

@@ -23,19 +23,8 @@ from typing import Any
 import pandas as pd
 
 from projections_assets.nba.calendar import EASTERN_NAME
+from projections_assets.nba.draftkings import DK_SALARIES_HEADER
 from projections_assets.parsers.errors import UTC_TS, ParseError, build_frame, decode_text, need_nonempty
-
-DK_SALARIES_HEADER: tuple[str, ...] = (
-    "Position",
-    "Name + ID",
-    "Name",
-    "ID",
-    "Roster Position",
-    "Salary",
-    "Game Info",
-    "TeamAbbrev",
-    "AvgPointsPerGame",
-)
 
 DK_SALARY_COLUMNS: dict[str, str] = {
     "dk_id": "int64",

@@ -27,6 +27,10 @@ from typing import Any
 
 import pandas as pd
 
+from projections_assets.nba.draftkings import (
+    CLASSIC_SLOT_NAMES,
+    FPPG_STAT_ID,
+)
 from projections_assets.parsers.errors import (
     UTC_TS,
     ParseError,
@@ -40,33 +44,7 @@ from projections_assets.parsers.errors import (
     parse_utc,
 )
 
-# DraftKings NBA Classic roster slots.
-CLASSIC_SLOT_IDS: dict[str, int] = {
-    "PG": 458,
-    "SG": 459,
-    "SF": 460,
-    "PF": 461,
-    "C": 462,
-    "F": 463,
-    "G": 464,
-    "UTIL": 465,
-}
-CLASSIC_SLOT_NAMES: dict[int, str] = {v: k for k, v in CLASSIC_SLOT_IDS.items()}
 OUT_STATUSES = frozenset({"OUT", "O"})
-
-
-def classic_slots(position: str) -> frozenset[str]:
-    """The Classic slots a DraftKings position string ("SG/SF") can fill."""
-    primaries = set(position.split("/"))
-    unknown = primaries - {"PG", "SG", "SF", "PF", "C"}
-    if unknown:
-        raise ValueError(f"not a DraftKings NBA position: {position!r}")
-    slots = primaries | {"UTIL"}
-    if primaries & {"PG", "SG"}:
-        slots.add("G")
-    if primaries & {"SF", "PF"}:
-        slots.add("F")
-    return frozenset(slots)
 
 
 DRAFTABLE_COLUMNS: dict[str, str] = {
@@ -103,9 +81,6 @@ LOBBY_COLUMNS: dict[str, str] = {
     "home_abbrev": "str",
     "game_start_ts": UTC_TS,
 }
-
-FPPG_STAT_ID = 219
-
 
 def _fppg(row: Any, source: str, path: str) -> float | None:
     for i, attr in enumerate(need_list(row, "draftStatAttributes", source, path)):

@@ -35,7 +35,7 @@ from projections_assets.defs.resources import OracleResource
 from projections_assets.defs.silver import SILVER_ASSETS
 from projections_assets.league.asof import LeagueAsOf
 from projections_assets.league.generate import read_league_tables
-from projections_assets.partitions import parse_key
+from projections_assets.partitions import parse_key, slot_times
 from projections_assets.platform.artifacts import ArtifactStore
 from projections_assets.platform.lake import Lake, PartitionLocation
 from projections_assets.platform.pointers import pointer_history, read_pointer
@@ -90,7 +90,7 @@ def history(tmp_path_factory, league_dir):
     root = tmp_path_factory.mktemp("gold") / "lake"
     lake = Lake(root)
     tables = read_league_tables(league_dir)
-    _seed_silver(lake, LeagueAsOf(tables), tables["games"])
+    _seed_silver(lake, LeagueAsOf(tables, slot_times()), tables["games"])
     res = {**resources(root, league_sources(league_dir)), "oracle": OracleResource()}
     with dg.DagsterInstance.ephemeral() as instance:
         labels = dg.materialize(

@@ -313,7 +313,7 @@ def tables() -> dict[str, pd.DataFrame]:
 
 @pytest.fixture(scope="module")
 def adapter(tables: dict[str, pd.DataFrame]) -> LeagueAsOf:
-    return LeagueAsOf(tables)
+    return LeagueAsOf(tables, slot_times())
 
 
 @pytest.fixture(scope="module")
@@ -501,7 +501,7 @@ def test_horizon_targets(tables: dict, adapter: LeagueAsOf) -> None:
             "tip_ts": [pd.Timestamp("2026-01-10 09:00", tz=ET)],
         }
     )
-    clamped = horizon_targets(odd, ("tip-2h", "last", "tip-30m"))
+    clamped = horizon_targets(odd, slot_times(), ("tip-2h", "last", "tip-30m"))
     assert clamped["partition_key"].tolist() == ["2026-01-10|08:00", "2026-01-10|08:45", "2026-01-10|08:30"]
     with pytest.raises(ValueError, match="unknown horizon"):
-        horizon_targets(odd, ("2h",))
+        horizon_targets(odd, slot_times(), ("2h",))

@@ -13,7 +13,8 @@ import pandas as pd
 import pytest
 from _league_cache import SEEDS, league
 
-from projections_assets.league.feed import Clock, FaultRule, Faults, Feed, register_feed, serve
+from projections_assets.cli.feed import register as register_feed
+from projections_assets.league.feed import Clock, FaultRule, Faults, Feed, serve
 from projections_assets.league.payloads import LeaguePayloads
 from projections_assets.parsers import (
     boxscore,

@@ -6,13 +6,8 @@ import json
 
 import pytest
 
-from projections_assets.parsers.boxscore import (
-    BOXSCORE_COLUMNS,
-    iso_duration,
-    iso_duration_minutes,
-    iso_duration_whole_minutes,
-    parse_boxscore,
-)
+from projections_assets.nba.durations import iso_duration, iso_duration_minutes, iso_duration_whole_minutes
+from projections_assets.parsers.boxscore import BOXSCORE_COLUMNS, parse_boxscore
 from projections_assets.parsers.errors import ParseError
 from projections_assets_tests.conftest import REAL_FIXTURES
 

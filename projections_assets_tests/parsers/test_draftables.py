@@ -7,7 +7,8 @@ import json
 import pandas as pd
 import pytest
 
-from projections_assets.parsers.draftables import DRAFTABLE_COLUMNS, classic_slots, parse_draftables
+from projections_assets.nba.draftkings import classic_slots
+from projections_assets.parsers.draftables import DRAFTABLE_COLUMNS, parse_draftables
 from projections_assets.parsers.errors import ParseError
 from projections_assets_tests.conftest import REAL_FIXTURES
 

@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 
 from projections_assets.league.render.formats import JsonStyle, dump_json, offset_iso, utc_z
 from projections_assets.league.render.records import EASTERN, BoxPlayer, BoxScore, BoxTeam, Official
-from projections_assets.parsers.boxscore import iso_duration, iso_duration_whole_minutes
+from projections_assets.nba.durations import iso_duration, iso_duration_whole_minutes
 
 REGULATION_PERIODS = 4
 PERIOD_SECONDS = 12 * 60

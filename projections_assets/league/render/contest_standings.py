@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from projections_assets.league.render.formats import decimal_text, dump_csv
 from projections_assets.league.render.records import ContestEntry, ContestStandings, PlayerOwnership
-from projections_assets.parsers.contest_standings import STANDINGS_HEADER
+from projections_assets.nba.draftkings import STANDINGS_HEADER
 
 
 def _entry_cells(e: ContestEntry) -> list[str]:

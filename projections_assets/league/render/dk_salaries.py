@@ -10,8 +10,7 @@ from __future__ import annotations
 
 from projections_assets.league.render.formats import decimal_text, dump_csv
 from projections_assets.league.render.records import EASTERN, DkSalaryRow
-from projections_assets.parsers.dk_salaries import DK_SALARIES_HEADER
-from projections_assets.parsers.draftables import classic_slots
+from projections_assets.nba.draftkings import DK_SALARIES_HEADER, classic_slots
 
 
 def salaries_roster_position(position: str) -> str:

@@ -29,7 +29,7 @@ from projections_assets.league.render.records import (
     DkTeam,
     Draftables,
 )
-from projections_assets.parsers.draftables import CLASSIC_SLOT_IDS, FPPG_STAT_ID, classic_slots
+from projections_assets.nba.draftkings import CLASSIC_SLOT_IDS, FPPG_STAT_ID, classic_slots
 
 CLASSIC_GAME_TYPE_ID = 70
 NBA_SPORT_ID = 4
