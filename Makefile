@@ -10,6 +10,7 @@ services:
 # Install everything and run the whole test suite (what CI runs).
 test: setup services
 	.venv/bin/ruff check projections_assets projections_assets_tests bench
+	.venv/bin/lint-imports
 	.venv/bin/pytest
 
 # Install everything and run the main job: the demo slate end to end on the embedded default.
@@ -22,3 +23,4 @@ ui: setup
 
 lint: setup
 	.venv/bin/ruff check projections_assets projections_assets_tests bench
+	.venv/bin/lint-imports
