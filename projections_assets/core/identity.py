@@ -10,8 +10,8 @@ The canonical `player_id` is the NBA person id (stats.nba.com `PERSON_ID`, box s
   DraftKings' own player ids (`playerDkId`, per-slate `draftableId`s) and team abbreviations (mostly
   the NBA tricodes; `DK_TEAM_ALIASES` lists the known exceptions).
 
-`TeamDirectory` resolves team names, tricodes, DraftKings abbreviations and ids to the NBA team and
-refuses to guess anything else (`UnknownTeam`). `PlayerDirectory` matches a frame's names to the
+Names fold to comparable keys in `core.names`; `core.teams.TeamDirectory` resolves team names,
+tricodes, DraftKings abbreviations and ids to the NBA team. `PlayerDirectory` matches a frame's names to the
 people it was built from (normally the parsed player index), within the row's team first, and
 league-wide only when the name is unique there; ambiguity and absence leave the row unmatched with
 a reason, never a guess. `link_draftables` ties DraftKings ids to NBA ids so later DraftKings rows
@@ -25,28 +25,25 @@ Pure domain code: pandas and the standard library, no I/O, no Dagster.
 from __future__ import annotations
 
 import copy
-import re
-import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from types import MappingProxyType
 from typing import Any, Literal
 
 import pandas as pd
 
-NameFormat = Literal["auto", "last_first", "first_last"]
-DkIdKind = Literal["player_dk_id", "draftable_id"]
-
-#: Generational suffixes, folded ("Jr." -> "jr"); kept apart from the last name.
-SUFFIXES: frozenset[str] = frozenset({"jr", "sr", "ii", "iii", "iv", "v"})
-
-#: DraftKings team abbreviations that differ from the NBA tricode (DraftKings' current exports use
-#: the tricodes, e.g. NYK, NOP, UTA, WAS in the real 2023 and 2025 samples; older exports and some
-#: DraftKings feeds use these). Nothing else about teams is hard-coded.
-DK_TEAM_ALIASES: Mapping[str, str] = MappingProxyType(
-    {"GS": "GSW", "NY": "NYK", "SA": "SAS", "NO": "NOP", "PHO": "PHX", "WSH": "WAS", "UTAH": "UTA"}
+from projections_assets.core.names import (
+    NameFormat,
+    NameKey,
+    clean_text,
+    is_blank,
+    name_key,
+    name_key_from_parts,
+    split_display_name,
 )
+from projections_assets.core.teams import Team, TeamDirectory
+
+DkIdKind = Literal["player_dk_id", "draftable_id"]
 
 # Match methods, in the order they are tried.
 DK_ID = "dk_id"
@@ -93,302 +90,6 @@ LINK_COLUMNS: dict[str, str] = {
     "match_method": "str",
     "match_reason": "str",
 }
-
-# Letters NFKD does not split into a base letter and combining marks.
-_TRANSLITERATE = str.maketrans(
-    {
-        "đ": "d",
-        "Đ": "D",
-        "ð": "d",
-        "Ð": "D",
-        "ø": "o",
-        "Ø": "O",
-        "ł": "l",
-        "Ł": "L",
-        "ı": "i",
-        "ß": "ss",
-        "æ": "ae",
-        "Æ": "AE",
-        "œ": "oe",
-        "Œ": "OE",
-        "þ": "th",
-        "Þ": "Th",
-    }
-)
-_NOT_ALNUM = re.compile(r"[^a-z0-9]+")
-_SEPARATORS = re.compile(r"[\s,]+")
-
-
-# ---------------------------------------------------------------------------------------- names
-
-
-def fold(text: str) -> str:
-    """Lowercase ASCII letters and digits only: `Dončić` -> `doncic`, `Jackson-Davis` -> `jacksondavis`."""
-    decomposed = unicodedata.normalize("NFKD", text.translate(_TRANSLITERATE))
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return _NOT_ALNUM.sub("", plain.lower())
-
-
-def _clean(text: str) -> str:
-    return " ".join(text.split())
-
-
-def _is_suffix(token: str) -> bool:
-    return fold(token) in SUFFIXES
-
-
-def _split_suffix(text: str, keep: int = 1) -> tuple[str, str]:
-    """Trailing suffix tokens off `text`, keeping at least `keep` tokens: ("Porter", "Jr.")."""
-    tokens = [t for t in _SEPARATORS.split(text.strip()) if t]
-    suffix: list[str] = []
-    while len(tokens) > keep and _is_suffix(tokens[-1]):
-        suffix.insert(0, tokens.pop())
-    return " ".join(tokens), " ".join(suffix)
-
-
-def split_display_name(name: str) -> tuple[str, str, str]:
-    """`First Last [Suffix]` -> (first, last, suffix): `Michael Porter Jr.` -> ("Michael", "Porter", "Jr.").
-
-    The first word is the first name and the rest the last name (a multi-word first name such as
-    `Eli John Ndiaye` splits at the wrong word; name keys join the parts, so keys still agree).
-    """
-    rest, suffix = _split_suffix(name, keep=2)
-    first, _, last = rest.partition(" ")
-    if not first:
-        raise ValueError(f"empty name: {name!r}")
-    return first, last, suffix
-
-
-def split_report_name(name: str) -> tuple[str, str, str]:
-    """`Last [Suffix], First` -> (first, last, suffix): `Porter Jr., Michael` -> ("Michael", "Porter", "Jr.").
-
-    Splits at the last comma, so a comma inside the last name (`Miličić, Jr., Igor`) stays in it; a
-    name whose part after the last comma is a suffix (`Igor Miličić, Jr.`) is `First Last, Suffix`.
-    """
-    text = _clean(name)
-    head, sep, tail = text.rpartition(",")
-    if not sep:
-        raise ValueError(f"not a 'Last, First' name: {name!r}")
-    if _is_suffix(tail) and " " in head.strip():
-        return split_display_name(text)
-    last, suffix = _split_suffix(head)
-    # A suffix printed after the first name ("Porter, Michael Jr.") belongs to the person too.
-    first, first_suffix = _split_suffix(tail)
-    if not last or not first:
-        raise ValueError(f"not a 'Last, First' name: {name!r}")
-    return first, last, " ".join(s for s in (suffix, first_suffix) if s)
-
-
-def split_name(name: str, name_format: NameFormat = "auto") -> tuple[str, str, str]:
-    """(first, last, suffix) of `name` in `name_format` ("auto": `Last, First` if it has a comma)."""
-    if name_format == "last_first" or (name_format == "auto" and "," in name):
-        return split_report_name(name)
-    if name_format in ("first_last", "auto"):
-        return split_display_name(name)
-    raise ValueError(f"unknown name format {name_format!r}")
-
-
-@dataclass(frozen=True)
-class NameKey:
-    """A person's name folded for matching: first and last name apart, suffixes apart from both."""
-
-    first: str
-    last: str
-    suffix: str
-
-    @property
-    def base(self) -> str:
-        """First and last name without suffix, spaces and hyphens folded away: `michaelporter`."""
-        return self.first + self.last
-
-    @property
-    def full(self) -> str:
-        """`base` plus the suffix: `michaelporter|jr` (the bare `base` when there is none)."""
-        return f"{self.base}|{self.suffix}" if self.suffix else self.base
-
-    @property
-    def initial(self) -> str:
-        return self.first[:1]
-
-    def suffix_compatible(self, other: NameKey) -> bool:
-        """Suffixes agree or one side prints none (`Marcus Morris Sr.` vs `Marcus Morris`)."""
-        return self.suffix == other.suffix or not self.suffix or not other.suffix
-
-
-def name_key_from_parts(first: str, last: str, suffix: str = "") -> NameKey:
-    """The key of a name given as separate fields (the player index's first/last names)."""
-    last_only, last_suffix = _split_suffix(last)
-    if not last_only and not first.strip():
-        raise ValueError("empty name")
-    suffixes = " ".join(s for s in (last_suffix, suffix) if s)
-    folded_suffix = " ".join(fold(s) for s in suffixes.split())
-    return NameKey(fold(first), fold(last_only), folded_suffix)
-
-
-def name_key(name: str, name_format: NameFormat = "auto") -> NameKey:
-    """The key of a printed name in either `Last, First` or `First Last` form."""
-    first, last, suffix = split_name(name, name_format)
-    return name_key_from_parts(first, last, suffix)
-
-
-def normalize_name(name: str, name_format: NameFormat = "auto") -> str:
-    """One key per person for `Porter Jr., Michael`, `Michael Porter Jr`, `michael porter`: `michaelporter`.
-
-    Diacritics stripped (NFKD), case, punctuation, spaces and hyphens folded, suffixes dropped (see
-    `name_key` for the suffix).
-    """
-    return name_key(name, name_format).base
-
-
-# ---------------------------------------------------------------------------------------- teams
-
-
-class UnknownTeam(LookupError):
-    """A team name, tricode or abbreviation the directory does not know (never guessed)."""
-
-    def __init__(self, value: object) -> None:
-        super().__init__(f"unknown team {value!r}")
-        self.value = value
-
-
-@dataclass(frozen=True)
-class Team:
-    """An NBA team as the player index names it."""
-
-    team_id: int
-    tricode: str
-    city: str
-    name: str
-
-    @property
-    def full_name(self) -> str:
-        """The injury report's name: city and name (`LA Clippers`, `Portland Trail Blazers`)."""
-        return f"{self.city} {self.name}"
-
-
-class TeamDirectory:
-    """Resolves team ids, NBA tricodes, full names and DraftKings abbreviations to `Team`s.
-
-    Keys are folded (case, spaces and punctuation ignored): `LA Clippers`, `la clippers` and
-    `L.A. Clippers` are one key. Only the teams' own tricodes, `city name` and ids are keys, plus the
-    explicit `aliases` (abbreviation -> NBA tricode); anything else raises `UnknownTeam`.
-    """
-
-    def __init__(self, teams: Iterable[Team], aliases: Mapping[str, str] = DK_TEAM_ALIASES) -> None:
-        self.teams: tuple[Team, ...] = tuple(sorted(set(teams), key=lambda t: t.team_id))
-        self._by_id: dict[int, Team] = {}
-        self._keys: dict[str, Team] = {}
-        for team in self.teams:
-            if team.team_id in self._by_id:
-                raise ValueError(
-                    f"team id {team.team_id} named twice: {self._by_id[team.team_id]} and {team}"
-                )
-            self._by_id[team.team_id] = team
-            self._add(team.tricode, team)
-            self._add(team.full_name, team)
-        by_tricode = {t.tricode: t for t in self.teams}
-        for alias, tricode in aliases.items():
-            if tricode in by_tricode:
-                self._add(alias, by_tricode[tricode])
-
-    def _add(self, key: str, team: Team) -> None:
-        folded = fold(key)
-        if not folded:
-            raise ValueError(f"empty team key for {team}")
-        seen = self._keys.setdefault(folded, team)
-        if seen != team:
-            raise ValueError(f"team key {key!r} names both {seen.tricode} and {team.tricode}")
-
-    @classmethod
-    def from_frame(
-        cls,
-        frame: pd.DataFrame,
-        *,
-        team_id: str = "team_id",
-        tricode: str = "team_tricode",
-        city: str = "team_city",
-        name: str = "team_name",
-        aliases: Mapping[str, str] = DK_TEAM_ALIASES,
-    ) -> TeamDirectory:
-        """Teams from any frame with id/tricode/city/name columns; rows without a team (id 0) skipped."""
-        cols = frame[[team_id, tricode, city, name]].dropna()
-        cols = cols[cols[team_id].astype("int64") != 0].drop_duplicates()
-        teams = [
-            Team(int(i), str(t), str(c), str(n))
-            for i, t, c, n in zip(cols[team_id], cols[tricode], cols[city], cols[name], strict=True)
-        ]
-        return cls(teams, aliases)
-
-    @classmethod
-    def from_player_index(
-        cls, index: pd.DataFrame, aliases: Mapping[str, str] = DK_TEAM_ALIASES
-    ) -> TeamDirectory:
-        """The teams of a parsed player index (`parse_playerindex`)."""
-        return cls.from_frame(index, aliases=aliases)
-
-    def get(self, value: object) -> Team | None:
-        """The team `value` names (team id, tricode, full name or alias), or None."""
-        if _missing(value):
-            return None
-        if isinstance(value, int | float) and not isinstance(value, bool):
-            return self._by_id.get(int(value)) if float(value).is_integer() else None
-        if hasattr(value, "item"):  # numpy scalars
-            return self.get(value.item())
-        text = str(value)
-        if text.strip().isdigit():
-            return self._by_id.get(int(text))
-        return self._keys.get(fold(text))
-
-    def resolve(self, value: object) -> Team:
-        """The team `value` names; `UnknownTeam` if none."""
-        team = self.get(value)
-        if team is None:
-            raise UnknownTeam(value)
-        return team
-
-    def resolve_name(self, value: object) -> Team:
-        """A team by any key, or by a full name that ends with exactly one team's nickname.
-
-        Bookmakers spell the city their way (`Los Angeles Clippers` where the
-        NBA prints `LA Clippers`); the 30 nicknames are unique, so the name's
-        ending decides. Still `UnknownTeam` when no nickname (or two) fits.
-        """
-        team = self.get(value)
-        if team is not None:
-            return team
-        text = fold(str(value))
-        fits = [t for t in self.teams if text.endswith(fold(t.name))] if text else []
-        if len(fits) != 1:
-            raise UnknownTeam(value)
-        return fits[0]
-
-    def resolve_matchup(self, matchup: str) -> tuple[Team, Team]:
-        """`AWY@HOM` (injury report, DKSalaries game info) or `AWY @ HOM` (draftables) -> (away, home)."""
-        away, sep, home = matchup.partition("@")
-        if not sep:
-            raise UnknownTeam(matchup)
-        return self.resolve(away.strip()), self.resolve(home.strip())
-
-    def team_ids(self, values: pd.Series) -> pd.Series:
-        """NBA team ids (Int64) of a column of team names/codes; unknown or missing values are NA."""
-        ids = [None if (team := self.get(v)) is None else team.team_id for v in values]
-        return pd.Series(pd.array(ids, dtype="Int64"), index=values.index, name="team_id")
-
-    def unknown(self, values: Iterable[object]) -> list[str]:
-        """The distinct present values no team answers to, sorted (for check metadata)."""
-        out = {str(v) for v in values if not _missing(v) and self.get(v) is None}
-        return sorted(out)
-
-
-def _missing(value: object) -> bool:
-    if value is None:
-        return True
-    if isinstance(value, str):
-        return not value.strip()
-    try:
-        return bool(pd.isna(value))  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return False
 
 
 # -------------------------------------------------------------------------------------- players
@@ -497,11 +198,6 @@ class PlayerDirectory:
     def __len__(self) -> int:
         return len(self._people)
 
-    def person_ids(self) -> set[int]:
-        return set(self._people)
-
-    # --------------------------------------------------------------------------- matching
-
     def match(
         self,
         frame: pd.DataFrame,
@@ -553,15 +249,15 @@ class PlayerDirectory:
     def _match_one(
         self, name: object, team_value: object, dk_id: object, name_format: NameFormat, dk_id_kind: DkIdKind
     ) -> _Outcome:
-        if _missing(name):
+        if is_blank(name):
             return _Outcome(None, NO_NAME, "no player name")
-        text = _clean(str(name))
+        text = clean_text(str(name))
         try:
             key = name_key(text, name_format)
         except ValueError as exc:
             return _Outcome(None, UNMATCHED, f"unreadable name: {exc}")
         note = ""
-        if not _missing(dk_id):
+        if not is_blank(dk_id):
             link = self._links[dk_id_kind].get(int(dk_id))  # type: ignore[call-overload]
             if link is not None:
                 if link.key.base == key.base and link.key.suffix_compatible(key):
@@ -569,7 +265,7 @@ class PlayerDirectory:
                 note = f"{dk_id_kind} {dk_id} links to {link.display!r}, a different name"
         team: Team | None = None
         outcome: _Outcome | None = None
-        if not _missing(team_value):
+        if not is_blank(team_value):
             team = self.teams.get(team_value)
             if team is None:
                 outcome = _Outcome(None, UNMATCHED, f"unknown team {team_value!r}")
@@ -656,18 +352,18 @@ def _read_people(frame: pd.DataFrame) -> Iterable[_Person]:
     firsts = frame["first_name"] if has_parts else frame["player_name"]
     lasts = frame["last_name"] if has_parts else frame["player_name"]
     for pid, team_id, first_raw, last_raw in zip(frame["player_id"], team_ids, firsts, lasts, strict=True):
-        team = None if _missing(team_id) or int(team_id) == 0 else int(team_id)
+        team = None if is_blank(team_id) or int(team_id) == 0 else int(team_id)
         if has_parts:
-            first = "" if _missing(first_raw) else _clean(str(first_raw))
-            last = "" if _missing(last_raw) else _clean(str(last_raw))
+            first = "" if is_blank(first_raw) else clean_text(str(first_raw))
+            last = "" if is_blank(last_raw) else clean_text(str(last_raw))
             key = name_key_from_parts(first, last)
-            display = _clean(f"{first} {last}")
+            display = clean_text(f"{first} {last}")
             report = f"{last}, {first}" if first and last else display
         else:
-            display = _clean(str(first_raw))
+            display = clean_text(str(first_raw))
             first, last, suffix = split_display_name(display)
             key = name_key_from_parts(first, last, suffix)
-            last_printed = _clean(f"{last} {suffix}")
+            last_printed = clean_text(f"{last} {suffix}")
             report = f"{last_printed}, {first}" if last_printed else display
         yield _Person(int(pid), team, display, report, key)
 
@@ -803,7 +499,7 @@ def unmatched(
             "source": pd.Series([source] * len(rows), dtype="str"),
             "row": pd.Series(positions, dtype="int64"),
             "name": pd.Series(rows[name_column].astype("str").to_list(), dtype="str"),
-            "team": pd.Series(["" if _missing(t) else str(t) for t in teams], dtype="str"),
+            "team": pd.Series(["" if is_blank(t) else str(t) for t in teams], dtype="str"),
             "reason": pd.Series(rows["match_reason"].to_list(), dtype="str"),
         }
     )

@@ -9,11 +9,11 @@ import pandas as pd
 from projections_assets.core import snapshots
 from projections_assets.core.identity import (
     PlayerDirectory,
-    TeamDirectory,
     link_dk_players,
     match_contest_players,
     unmatched,
 )
+from projections_assets.core.teams import TeamDirectory
 from projections_assets.nba.calendar import UTC_TS as TS
 
 COLUMNS = {

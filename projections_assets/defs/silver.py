@@ -17,7 +17,8 @@ import pandas as pd
 from projections_assets.contracts import silver as contracts
 from projections_assets.contracts import sources as bronze_contracts
 from projections_assets.core import snapshots
-from projections_assets.core.identity import PlayerDirectory, TeamDirectory, link_dk_players
+from projections_assets.core.identity import PlayerDirectory, link_dk_players
+from projections_assets.core.teams import TeamDirectory
 from projections_assets.defs.checks import (
     contract_check_specs,
     contract_outputs,

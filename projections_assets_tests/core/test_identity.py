@@ -11,7 +11,6 @@ import pytest
 
 from projections_assets.core.identity import (
     DK_ID,
-    DK_TEAM_ALIASES,
     EXACT,
     LEAGUE_UNIQUE,
     LINK_COLUMNS,
@@ -23,20 +22,15 @@ from projections_assets.core.identity import (
     UNMATCHED,
     UNMATCHED_COLUMNS,
     PlayerDirectory,
-    Team,
-    TeamDirectory,
-    UnknownTeam,
     link_draftables,
     match_contest_players,
     match_dk_salaries,
     match_injury_report,
     match_summary,
-    name_key,
-    normalize_name,
-    split_display_name,
-    split_report_name,
     unmatched,
 )
+from projections_assets.core.names import name_key, normalize_name, split_display_name, split_report_name
+from projections_assets.core.teams import DK_TEAM_ALIASES, Team, TeamDirectory, UnknownTeam
 from projections_assets.parsers.contest_standings import parse_contest_standings
 from projections_assets.parsers.dk_salaries import parse_dk_salaries
 from projections_assets.parsers.draftables import parse_draftables

@@ -39,7 +39,8 @@ from _league_cache import league
 from projections_assets.contracts import silver as contracts
 from projections_assets.core import bronze, snapshots
 from projections_assets.core.captures import Capture
-from projections_assets.core.identity import PlayerDirectory, TeamDirectory
+from projections_assets.core.identity import PlayerDirectory
+from projections_assets.core.teams import TeamDirectory
 from projections_assets.league.asof import LeagueAsOf, horizon_targets
 from projections_assets.league.payloads import LeaguePayloads, NotPublished
 from projections_assets.league.reports import InjuryReports, report_file_name, report_times
