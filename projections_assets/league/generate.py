@@ -19,11 +19,12 @@ import pandas as pd
 
 from projections_assets.nba.calendar import UTC_TS
 
+from .knowledge import GameKnowledge
 from .market import contests, draft_groups, odds_quotes, salaries
 from .params import LeagueParams
 from .players import players_frame
 from .schedule import season_schedule, season_start_years, teams_frame
-from .season import GameKnowledge, LeagueSimulator
+from .season import LeagueSimulator
 
 # Table name -> one-line description (also the parquet file stem).
 TABLES: dict[str, str] = {

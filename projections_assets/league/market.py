@@ -21,8 +21,9 @@ from projections_assets.nba.calendar import season_start
 
 from .draws import uniform_choice
 from .game import GameSetup, expected_margin, planned_minutes
+from .knowledge import GameKnowledge
 from .params import LeagueParams
-from .season import GameKnowledge, et_epoch
+from .schedule import et_epoch
 
 BOOKMAKERS = (("draftkings", "DraftKings"), ("fanduel", "FanDuel"))
 # Roster slots of DraftKings NBA classic, in lineup order, with the DK slot ids of draftables.

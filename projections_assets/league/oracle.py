@@ -28,9 +28,9 @@ from projections_assets.nba.calendar import EASTERN_NAME, UTC_TS
 
 from .game import dk_points, draw_script, simulate_box, simulate_minutes
 from .generate import League
+from .knowledge import GameKnowledge
 from .market import change_times, p_matrix
 from .params import LeagueParams
-from .season import GameKnowledge
 
 EXPECTED_STATS = ("pts", "reb", "ast", "stl", "blk", "tov", "fg3m", "fg2a", "fg3a", "fta", "oreb", "dreb")
 ORACLE_COLUMNS = [

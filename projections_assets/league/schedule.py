@@ -271,10 +271,12 @@ def season_schedule(start_year: int, season_index: int) -> pd.DataFrame:
     return games.sort_values(["tip_ts", "game_id"], kind="stable").reset_index(drop=True)
 
 
-def et_datetime(d: date, hhmm: str) -> pd.Timestamp:
-    """An Eastern wall-clock time on date `d` as a UTC timestamp."""
-    hh, mm = (int(x) for x in hhmm.split(":"))
-    return pd.Timestamp(datetime(d.year, d.month, d.day, hh, mm, tzinfo=ET)).tz_convert("UTC")
+def et_epoch(d: date, minute_of_day: int) -> int:
+    """Epoch seconds of an Eastern wall-clock minute on date `d`."""
+    dt = datetime(d.year, d.month, d.day, tzinfo=ET) + timedelta(minutes=int(minute_of_day))
+    # Re-localize so DST days land on the right wall-clock time.
+    dt = datetime(dt.year, dt.month, dt.day, dt.hour, dt.minute, tzinfo=ET)
+    return int(dt.timestamp())
 
 
 def back_to_back_flags(games: pd.DataFrame) -> np.ndarray:
