@@ -2,7 +2,7 @@
 
 `Last, First` (the injury report) and `First Last` (the player index, DraftKings) split into first,
 last and generational suffix; diacritics, punctuation and case fold away (`Dončić` is `Doncic`).
-Pure: the standard library only.
+Pure domain code: no I/O, no Dagster.
 """
 
 from __future__ import annotations
