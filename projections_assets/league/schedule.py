@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 from projections_assets.nba.calendar import EASTERN as ET
-from projections_assets.nba.calendar import UTC_TS
+from projections_assets.nba.calendar import UTC_TS, season_label
 
 UTC = ZoneInfo("UTC")
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -217,11 +217,6 @@ def teams_frame() -> pd.DataFrame:
 def _base_games() -> tuple[dict[str, str], ...]:
     with SCHEDULE_CSV.open(newline="") as fh:
         return tuple(csv.DictReader(fh))
-
-
-def season_label(start_year: int) -> str:
-    """`2025` -> `"2025-26"`."""
-    return f"{start_year}-{(start_year + 1) % 100:02d}"
 
 
 def season_start_years(seasons: int, last_start_year: int) -> list[int]:
