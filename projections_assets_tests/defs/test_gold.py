@@ -1,5 +1,8 @@
 """Gold on a small history: training set (parity, completeness), model, promotion, projections, evaluation.
 
+The promotion tests at the end move the model pointer, so they come after the tests that need it still
+at the fixture's model.
+
 Labels come through the real label path (box score payloads -> bronze -> labels). The silver history
 at two slots a day is written from the league's as-of adapter, which the league tests prove equal to
 the silver path, so a dozen days of history take seconds instead of minutes.
@@ -14,6 +17,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from projections_assets.cli import main
 from projections_assets.contracts import gold as contracts
 from projections_assets.contracts import silver as silver_contracts
 from projections_assets.defs.bronze import bronze_boxscores
@@ -132,11 +136,14 @@ def test_the_trained_model_is_stored_by_run_and_promoted(history) -> None:
     assert run_id == trained.run_id and model_dir == lake.root / "models" / "minutes" / f"run={run_id}"
     assert sorted(p.name for p in model_dir.iterdir()) == [
         "calibration.json",
+        "gates.json",
         "minutes_p10.txt",
         "minutes_p50.txt",
         "minutes_p90.txt",
         "play_probability.txt",
     ]
+    (gate,) = ArtifactStore(lake).gate_record(MODEL_NAME, run_id).gates
+    assert (gate.name, gate.status, gate.baseline_run_id) == (CHECK_NO_WORSE, "passed", None)
 
 
 def test_projections_are_ordered_reconciled_and_name_their_model(history) -> None:
@@ -185,16 +192,41 @@ def test_a_rostered_player_without_features_fails_projections_and_publishes_noth
     assert after.run_id == before.run_id
 
 
+# A few days of history cannot beat the current model on their own held-out day.
+SHORT_WINDOW = {
+    "ops": {"gold__minutes_training_set": {"config": {"start_date": "2026-01-10", "end_date": "2026-01-16"}}}
+}
+
+
+def _failures(result: dg.ExecuteInProcessResult) -> str:
+    """Every step failure's message and description, for asserting what a refusal said."""
+    parts = []
+    for event in result.get_step_failure_events():
+        data = event.step_failure_data
+        parts.append(data.error.message if data.error else "")
+        parts.append(data.user_failure_data.description if data.user_failure_data else "")
+    return "\n".join(p for p in parts if p)
+
+
+def _model_dirs(lake: Lake) -> list:
+    return sorted((lake.root / "models" / MODEL_NAME).iterdir())
+
+
+def _promote_alone(res, instance) -> dg.ExecuteInProcessResult:
+    """Materialize only published/minutes_model: a separate run, no gate of its own."""
+    return dg.materialize(
+        TRAINING,
+        selection=[minutes_model_promotion.key],
+        instance=instance,
+        resources=res,
+        raise_on_error=False,
+    )
+
+
 def test_a_worse_model_is_not_promoted(history) -> None:
     lake, res, instance, trained = history
-    # A few days of history cannot beat the current model on their own held-out day.
-    config = {
-        "ops": {
-            "gold__minutes_training_set": {"config": {"start_date": "2026-01-10", "end_date": "2026-01-16"}}
-        }
-    }
     result = dg.materialize(
-        TRAINING, instance=instance, resources=res, run_config=config, raise_on_error=False
+        TRAINING, instance=instance, resources=res, run_config=SHORT_WINDOW, raise_on_error=False
     )
     checks = {c.check_name: c.passed for c in result.get_asset_check_evaluations()}
     assert checks[CHECK_NO_WORSE] is False
@@ -221,3 +253,78 @@ def test_evaluation_and_what_if_of_a_labelled_date(history) -> None:
     assert np.allclose(
         what_if["delta_exp_minutes"], what_if["exp_minutes_late"] - what_if["exp_minutes_early"]
     )
+
+
+def test_a_failed_candidate_is_not_promoted_by_a_later_run(history) -> None:
+    lake, res, instance, trained = history
+    store = ArtifactStore(lake)
+    worse = dg.materialize(
+        TRAINING, instance=instance, resources=res, run_config=SHORT_WINDOW, raise_on_error=False
+    )
+    (gate,) = store.gate_record(MODEL_NAME, worse.run_id).gates
+    assert gate.status == "failed" and gate.baseline_run_id == store.current(MODEL_NAME)[0]
+    before = pointer_history(store.pointer_path(MODEL_NAME))
+
+    alone = _promote_alone(res, instance)  # the metrics pointer now names the worse candidate
+    assert not alone.success
+    assert (
+        f"refused to promote minutes run {worse.run_id}: gate '{CHECK_NO_WORSE}' failed (worse than current run"
+        in _failures(alone)
+    )
+    assert pointer_history(store.pointer_path(MODEL_NAME)) == before
+
+
+def test_a_candidate_whose_gate_never_ran_is_not_promoted(history) -> None:
+    lake, res, instance, _ = history
+    store = ArtifactStore(lake)
+    before = pointer_history(store.pointer_path(MODEL_NAME))
+    gate_key = dg.AssetCheckKey(minutes_model_asset.key, CHECK_NO_WORSE)
+    unchecked = dg.materialize(
+        TRAINING,
+        selection=dg.AssetSelection.assets(*TRAINING) - dg.AssetSelection.checks(gate_key),
+        instance=instance,
+        resources=res,
+        run_config=SHORT_WINDOW,
+        raise_on_error=False,
+    )
+    # Without its blocking check the run goes on to the promotion, which reads the record and refuses.
+    assert CHECK_NO_WORSE not in {c.check_name for c in unchecked.get_asset_check_evaluations()}
+    assert unchecked.is_node_failed("published__minutes_model")
+    expected = f"refused to promote minutes run {unchecked.run_id}: gate '{CHECK_NO_WORSE}' never ran"
+    assert expected in _failures(unchecked)
+
+    alone = _promote_alone(res, instance)
+    assert not alone.success and expected in _failures(alone)
+    assert pointer_history(store.pointer_path(MODEL_NAME)) == before
+
+
+def test_an_operator_pins_the_model_back_to_a_candidate_that_passed(history, capsys) -> None:
+    lake, res, instance, trained = history
+    store = ArtifactStore(lake)
+    retrained = dg.materialize(TRAINING, instance=instance, resources=res)  # same window: no worse
+    assert store.current(MODEL_NAME)[0] == retrained.run_id
+    records = [store.gate_record(MODEL_NAME, d.name.removeprefix("run=")) for d in _model_dirs(lake)]
+    failed = [r.run_id for r in records if r is not None and r.gates[0].status == "failed"]
+    assert failed  # left by the tests above
+    pin = ["lake", "pin", "models/minutes", "--lake", str(lake.root), "--by", "ops"]
+
+    assert main([*pin, "--run", failed[0], "--reason", "try the short window"]) == 1
+    assert (
+        f"refused to pin minutes run {failed[0]}: gate '{CHECK_NO_WORSE}' failed" in capsys.readouterr().err
+    )
+    assert store.current(MODEL_NAME)[0] == retrained.run_id
+
+    assert main([*pin, "--run", trained.run_id, "--reason", "retrained model under review"]) == 0
+    assert store.current(MODEL_NAME)[0] == trained.run_id
+    last = pointer_history(store.pointer_path(MODEL_NAME))[-1]
+    assert (last.action, last.reason, last.actor, last.gates) == (
+        "pin",
+        "retrained model under review",
+        "ops",
+        (CHECK_NO_WORSE,),
+    )
+    # The slate scores with the pinned model.
+    key = f"{LAST.isoformat()}|17:00"
+    assert _slate_gold(key, res, instance).success
+    proj = load_partition(lake, contracts.MINUTES_PROJECTIONS.table, PartitionLocation.from_key(key))
+    assert (proj["model_run_id"] == trained.run_id).all()
