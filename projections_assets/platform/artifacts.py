@@ -158,6 +158,10 @@ class ArtifactStore:
         if record is None:
             gates = ", ".join(repr(g) for g in required) or "its gates"
             raise PromotionRefused(f"{what}: gate {gates} never ran (no gate record at {record_path})")
+        if (record.artifact, record.run_id) != (name, run_id):
+            raise PromotionRefused(
+                f"{what}: its gate record {record_path} is of {record.artifact} run {record.run_id}"
+            )
         by_name = {g.name: g for g in record.gates}
         names = list(dict.fromkeys([*required, *by_name]))
         if not names:

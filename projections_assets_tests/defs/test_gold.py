@@ -10,6 +10,7 @@ the silver path, so a dozen days of history take seconds instead of minutes.
 
 from __future__ import annotations
 
+import shutil
 from datetime import date, timedelta
 
 import dagster as dg
@@ -33,6 +34,7 @@ from projections_assets.defs.gold import (
     minutes_model_promotion,
     minutes_projections_asset,
     minutes_training_set_asset,
+    no_worse_gate,
 )
 from projections_assets.defs.labels import game_labels_asset
 from projections_assets.defs.resources import OracleResource
@@ -40,7 +42,7 @@ from projections_assets.defs.silver import SILVER_ASSETS
 from projections_assets.league.asof import LeagueAsOf
 from projections_assets.league.generate import read_league_tables
 from projections_assets.partitions import parse_key
-from projections_assets.platform.artifacts import ArtifactStore
+from projections_assets.platform.artifacts import GATES_FILE, ArtifactStore
 from projections_assets.platform.lake import Lake, PartitionLocation
 from projections_assets.platform.pointers import pointer_history, read_pointer
 from projections_assets.platform.publish import load_partition, publish_partition
@@ -223,17 +225,28 @@ def _promote_alone(res, instance) -> dg.ExecuteInProcessResult:
     )
 
 
-def test_a_worse_model_is_not_promoted(history) -> None:
+def test_a_worse_model_is_not_promoted_in_its_run_or_a_later_one(history) -> None:
     lake, res, instance, trained = history
+    store = ArtifactStore(lake)
     result = dg.materialize(
         TRAINING, instance=instance, resources=res, run_config=SHORT_WINDOW, raise_on_error=False
     )
     checks = {c.check_name: c.passed for c in result.get_asset_check_evaluations()}
     assert checks[CHECK_NO_WORSE] is False
-    run_id, _ = ArtifactStore(lake).current(MODEL_NAME)
+    run_id, _ = store.current(MODEL_NAME)
     assert run_id == trained.run_id  # the pointer did not move...
-    assert (lake.root / "models" / "minutes" / f"run={result.run_id}").is_dir()  # ...though the model is kept
-    history_runs = [e.run_id for e in pointer_history(ArtifactStore(lake).pointer_path(MODEL_NAME))]
+    assert store.run_dir(MODEL_NAME, result.run_id).is_dir()  # ...though the model is kept, with its verdict
+    (gate,) = store.gate_record(MODEL_NAME, result.run_id).gates
+    assert (gate.status, gate.baseline_run_id) == ("failed", trained.run_id)
+
+    # A later run of the promotion alone (the metrics pointer names the worse candidate) refuses too.
+    alone = _promote_alone(res, instance)
+    assert not alone.success
+    assert (
+        f"refused to promote minutes run {result.run_id}: gate '{CHECK_NO_WORSE}' failed "
+        f"(worse than current run {trained.run_id} on"
+    ) in _failures(alone)
+    history_runs = [e.run_id for e in pointer_history(store.pointer_path(MODEL_NAME))]
     assert history_runs == [trained.run_id]
 
 
@@ -255,71 +268,67 @@ def test_evaluation_and_what_if_of_a_labelled_date(history) -> None:
     )
 
 
-def test_a_failed_candidate_is_not_promoted_by_a_later_run(history) -> None:
-    lake, res, instance, trained = history
+def _candidate(lake: Lake, source_run: str, run_id: str, gates: list) -> None:
+    """A model candidate `run_id` (the files of `source_run`, the given gate record) and its metrics run,
+    which the metrics pointer then names, as after its training run."""
     store = ArtifactStore(lake)
-    worse = dg.materialize(
-        TRAINING, instance=instance, resources=res, run_config=SHORT_WINDOW, raise_on_error=False
-    )
-    (gate,) = store.gate_record(MODEL_NAME, worse.run_id).gates
-    assert gate.status == "failed" and gate.baseline_run_id == store.current(MODEL_NAME)[0]
-    before = pointer_history(store.pointer_path(MODEL_NAME))
+    source = store.run_dir(MODEL_NAME, source_run)
 
-    alone = _promote_alone(res, instance)  # the metrics pointer now names the worse candidate
-    assert not alone.success
-    assert (
-        f"refused to promote minutes run {worse.run_id}: gate '{CHECK_NO_WORSE}' failed (worse than current run"
-        in _failures(alone)
-    )
-    assert pointer_history(store.pointer_path(MODEL_NAME)) == before
+    def copy(staging) -> None:
+        for path in source.iterdir():
+            if path.name != GATES_FILE:
+                shutil.copy2(path, staging / path.name)
+
+    store.write(MODEL_NAME, run_id, copy, gates=gates)
+    table, none = contracts.MINUTES_MODEL_METRICS.table, PartitionLocation.from_key(None)
+    metrics = load_partition(lake, table, none).assign(model_run_id=run_id)
+    publish_partition(lake, table, none, run_id, metrics, contracts.MINUTES_MODEL_METRICS)
 
 
 def test_a_candidate_whose_gate_never_ran_is_not_promoted(history) -> None:
-    lake, res, instance, _ = history
+    lake, res, instance, trained = history
     store = ArtifactStore(lake)
     before = pointer_history(store.pointer_path(MODEL_NAME))
-    gate_key = dg.AssetCheckKey(minutes_model_asset.key, CHECK_NO_WORSE)
-    unchecked = dg.materialize(
-        TRAINING,
-        selection=dg.AssetSelection.assets(*TRAINING) - dg.AssetSelection.checks(gate_key),
-        instance=instance,
-        resources=res,
-        run_config=SHORT_WINDOW,
-        raise_on_error=False,
-    )
-    # Without its blocking check the run goes on to the promotion, which reads the record and refuses.
-    assert CHECK_NO_WORSE not in {c.check_name for c in unchecked.get_asset_check_evaluations()}
-    assert unchecked.is_node_failed("published__minutes_model")
-    expected = f"refused to promote minutes run {unchecked.run_id}: gate '{CHECK_NO_WORSE}' never ran"
-    assert expected in _failures(unchecked)
+    _candidate(lake, trained.run_id, "legacy", gates=[])  # e.g. a model written before gate records
 
     alone = _promote_alone(res, instance)
-    assert not alone.success and expected in _failures(alone)
+    assert not alone.success
+    assert (
+        f"refused to promote minutes run legacy: gate '{CHECK_NO_WORSE}' never ran "
+        f"(no gate record at models/minutes/run=legacy/{GATES_FILE})"
+    ) in _failures(alone)
     assert pointer_history(store.pointer_path(MODEL_NAME)) == before
 
 
 def test_an_operator_pins_the_model_back_to_a_candidate_that_passed(history, capsys) -> None:
     lake, res, instance, trained = history
     store = ArtifactStore(lake)
-    retrained = dg.materialize(TRAINING, instance=instance, resources=res)  # same window: no worse
-    assert store.current(MODEL_NAME)[0] == retrained.run_id
+    metrics = load_partition(lake, contracts.MINUTES_MODEL_METRICS.table, PartitionLocation.from_key(None))
+    holdout = dict(zip(metrics["metric"], metrics["value"], strict=True))
+    passed = no_worse_gate(holdout, holdout, trained.run_id, [], ran=True)
+    _candidate(lake, trained.run_id, "second", gates=[passed])
+    # A candidate that passed against the current model is promoted by a run of its own.
+    assert _promote_alone(res, instance).success
+    assert store.current(MODEL_NAME)[0] == "second"
+
     records = [store.gate_record(MODEL_NAME, d.name.removeprefix("run=")) for d in _model_dirs(lake)]
     failed = [r.run_id for r in records if r is not None and r.gates[0].status == "failed"]
-    assert failed  # left by the tests above
+    assert failed  # the short-window model of the test above
     pin = ["lake", "pin", "models/minutes", "--lake", str(lake.root), "--by", "ops"]
-
     assert main([*pin, "--run", failed[0], "--reason", "try the short window"]) == 1
     assert (
         f"refused to pin minutes run {failed[0]}: gate '{CHECK_NO_WORSE}' failed" in capsys.readouterr().err
     )
-    assert store.current(MODEL_NAME)[0] == retrained.run_id
+    assert main([*pin, "--run", "legacy", "--reason", "the old one"]) == 1
+    assert "never ran" in capsys.readouterr().err
+    assert store.current(MODEL_NAME)[0] == "second"
 
-    assert main([*pin, "--run", trained.run_id, "--reason", "retrained model under review"]) == 0
+    assert main([*pin, "--run", trained.run_id, "--reason", "second model under review"]) == 0
     assert store.current(MODEL_NAME)[0] == trained.run_id
     last = pointer_history(store.pointer_path(MODEL_NAME))[-1]
     assert (last.action, last.reason, last.actor, last.gates) == (
         "pin",
-        "retrained model under review",
+        "second model under review",
         "ops",
         (CHECK_NO_WORSE,),
     )
