@@ -1,15 +1,23 @@
-"""`projections lake ...`: inspect pointers and manifests, sweep staging debris."""
+"""`projections lake ...`: inspect pointers and manifests, pin a pointer back, sweep staging debris."""
 
 from __future__ import annotations
 
 import argparse
+import getpass
 import json
 import sys
 
 from projections_assets.partitions import InvalidPartitionKey
+from projections_assets.platform.artifacts import MODELS_DIR, ArtifactStore
 from projections_assets.platform.lake import MANIFEST_FILE, InvalidLakeName, Lake, PartitionLocation, TableRef
-from projections_assets.platform.pointers import PointerEntry, pointer_history, read_pointer
-from projections_assets.platform.publish import slate_pointer_path
+from projections_assets.platform.pointers import (
+    PointerEntry,
+    PromotionRefused,
+    PublishOutcome,
+    pointer_history,
+    read_pointer,
+)
+from projections_assets.platform.publish import pin_slate, slate_pointer_path
 from projections_assets.settings import resolve_lake_root
 
 
@@ -60,6 +68,45 @@ def _cmd_slate(args: argparse.Namespace) -> int:
     return _show(lake, pointer, args.history, args.manifest, f"the slate of {args.game_date}")
 
 
+def _operator() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        # A container user without a passwd entry has no name to find.
+        return "unknown"
+
+
+def _pin(lake: Lake, args: argparse.Namespace) -> PublishOutcome:
+    kind, _, name = args.target.partition("/")
+    actor = args.by or _operator()
+    if kind == MODELS_DIR and name:
+        if args.slot:
+            raise ValueError("--slot is for a slate pin, not a model's")
+        return ArtifactStore(lake).pin(name, args.run, reason=args.reason, actor=actor)
+    if kind == "slate" and name:
+        if not args.slot:
+            raise ValueError("a slate pin needs --slot HH:MM (the slot whose publication to pin)")
+        location = PartitionLocation.from_key(f"{name}|{args.slot}")
+        return pin_slate(lake, location, args.run, reason=args.reason, actor=actor)
+    raise ValueError(f"pin target {args.target!r} is neither {MODELS_DIR}/NAME nor slate/YYYY-MM-DD")
+
+
+def _cmd_pin(args: argparse.Namespace) -> int:
+    lake = Lake(resolve_lake_root(args.lake))
+    try:
+        outcome = _pin(lake, args)
+    except PromotionRefused as exc:
+        print(f"projections lake pin: {exc}", file=sys.stderr)
+        return 1
+    except (ValueError, InvalidPartitionKey) as exc:
+        # InvalidLakeName is a ValueError: a bad model name or run id lands here too.
+        print(f"projections lake pin: {exc}", file=sys.stderr)
+        return 2
+    print(json.dumps(outcome.current.model_dump(mode="json"), indent=2))
+    print(f"pinned {args.target} to run {args.run}", file=sys.stderr)
+    return 0
+
+
 def _cmd_sweep(args: argparse.Namespace) -> int:
     lake = Lake(resolve_lake_root(args.lake))
     removed = lake.sweep_staging(older_than_s=args.older_than_hours * 3600)
@@ -88,6 +135,23 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     slate.add_argument("--manifest", action="store_true", help="include each publication's manifest")
     common(slate)
     slate.set_defaults(func=_cmd_slate)
+
+    pin = lake_sub.add_parser(
+        "pin",
+        help="point a model or a date's slate back at an earlier run whose gates passed",
+        description=(
+            "Roll a pointer back to an earlier candidate. The candidate's durable record must show its "
+            "gates passed (a model's gates.json; a slate publication's manifest and every member's); "
+            "the reason, who and when are kept in the pointer's history."
+        ),
+    )
+    pin.add_argument("target", help=f"{MODELS_DIR}/NAME (e.g. {MODELS_DIR}/minutes) or slate/YYYY-MM-DD")
+    pin.add_argument("--run", required=True, help="run id of the candidate to pin")
+    pin.add_argument("--reason", required=True, help="why (kept in the pointer's history)")
+    pin.add_argument("--slot", help="HH:MM: the slot of the slate publication to pin (slate only)")
+    pin.add_argument("--by", help="who pins (default: the current user)")
+    common(pin)
+    pin.set_defaults(func=_cmd_pin)
 
     sweep = lake_sub.add_parser("sweep-staging", help="remove staging debris left by killed writers")
     sweep.add_argument("--older-than-hours", type=float, default=24.0, help="age threshold (default 24)")

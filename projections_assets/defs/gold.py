@@ -3,12 +3,14 @@
 Live and historical partitions share one feature builder (`core.features`);
 the training set runs it in bulk over every game's horizons and a parity check
 rebuilds sampled partitions through the partition path. A trained model is
-written to its own run directory and becomes current only through the
-promotion asset, which runs only when the blocking "no worse than the
-current model" check passed.
+written to its own run directory with its gate record (the verdict of the
+"no worse than the current model" check) and becomes current only through
+the promotion asset, which re-verifies that record whichever run asks: the
+blocking check stops the promotion of its own run, the record stops any later
+one.
 """
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import date, timedelta
 from functools import lru_cache
 from pathlib import Path
@@ -21,6 +23,7 @@ from pydantic import Field
 from projections_assets.contracts import gold as contracts
 from projections_assets.contracts import labels as label_contracts
 from projections_assets.contracts import silver as silver_contracts
+from projections_assets.contracts.base import TableContract
 from projections_assets.core import minutes, training
 from projections_assets.core.features import PlayerHistory, SlateInputs
 from projections_assets.defs.checks import (
@@ -31,9 +34,10 @@ from projections_assets.defs.checks import (
 )
 from projections_assets.defs.partitions import SLATE_PARTITIONS
 from projections_assets.defs.resources import LakeReader, partition_inputs_metadata
-from projections_assets.platform.artifacts import ArtifactStore, NoCurrentArtifact
+from projections_assets.platform.artifacts import GATES_FILE, ArtifactStore, GateResult, NoCurrentArtifact
 from projections_assets.platform.lake import PartitionLocation
-from projections_assets.platform.publish import load_partition
+from projections_assets.platform.pointers import PromotionRefused
+from projections_assets.platform.publish import load_partition, verify_run_record
 
 GROUP = "gold"
 MODEL_NAME = "minutes"
@@ -44,6 +48,8 @@ CHECK_COMPLETE = "training_dates_complete"
 CHECK_NO_WORSE = "no_worse_than_current"
 # Holdout figures a new model must not lose on to be promoted.
 GATE_METRICS = ("mae", "pinball", "brier")
+# Gates a minutes model's record must show passed before any run may promote it.
+MINUTES_PROMOTION_GATES = (CHECK_NO_WORSE,)
 CHECK_ROSTER_PROJECTED = "every_rostered_player_projected"
 PARITY_SAMPLES = 6
 SILVER_INPUTS = {
@@ -262,9 +268,12 @@ def minutes_model_asset(
     model.info.update(
         holdout_dates=[str(holdout["game_date"].min()), str(holdout["game_date"].max())], holdout=candidate
     )
-    model_dir = store.write(MODEL_NAME, run_id, model.save)
     worse = [] if current is None else [m for m in GATE_METRICS if candidate[m] > current[m] + 1e-9]
-    if CHECK_NO_WORSE in selected_check_names(context):
+    gate_ran = CHECK_NO_WORSE in selected_check_names(context)
+    gate = no_worse_gate(candidate, current, current_run, worse, ran=gate_ran)
+    # The verdict goes into the model directory with the model, so any later promotion can re-read it.
+    model_dir = store.write(MODEL_NAME, run_id, model.save, gates=[gate])
+    if gate_ran:
         yield dg.AssetCheckResult(
             check_name=CHECK_NO_WORSE,
             passed=not worse,
@@ -273,6 +282,7 @@ def minutes_model_asset(
                 "current": dg.MetadataValue.json(current or {}),
                 "current_run": current_run or "none",
                 "worse_on": dg.MetadataValue.json(worse),
+                "gate_record": dg.MetadataValue.path(str(model_dir / GATES_FILE)),
             },
         )
     table = pd.DataFrame(
@@ -293,21 +303,106 @@ def minutes_model_asset(
     yield from contract_outputs(context, contracts.MINUTES_MODEL_METRICS, table, metadata=metadata)
 
 
-@dg.asset(
-    key=["published", "minutes_model"],
-    ins={"metrics": dg.AssetIn(dg.AssetKey(contracts.MINUTES_MODEL_METRICS.table.key_path))},
-    group_name="published",
-    tags={"layer": "published"},
-)
-def minutes_model_promotion(
-    context: dg.AssetExecutionContext, lake_reader: LakeReader, metrics: pd.DataFrame
-) -> dg.MaterializeResult:
-    """Make the newly trained minutes model current (runs only when it is no worse than the current one)."""
-    run_id = str(metrics["model_run_id"].iloc[0])
-    outcome = ArtifactStore(lake_reader.lake()).promote(
-        MODEL_NAME, run_id, orchestrator_run_id=context.run.run_id
+def no_worse_gate(
+    candidate: Mapping[str, float],
+    current: Mapping[str, float] | None,
+    current_run: str | None,
+    worse: Sequence[str],
+    *,
+    ran: bool,
+) -> GateResult:
+    """The `no_worse_than_current` verdict as the model's gate record keeps it."""
+    if not ran:
+        status, summary = "not_run", f"{CHECK_NO_WORSE} was not selected in the training run"
+    elif current is None:
+        status, summary = "passed", "no model was current: nothing to be worse than"
+    elif worse:
+        status = "failed"
+        summary = "worse than current run {} on {}".format(
+            current_run, ", ".join(f"{m} ({candidate[m]:.4f} > {current[m]:.4f})" for m in worse)
+        )
+    else:
+        status = "passed"
+        summary = f"no worse than current run {current_run} on {', '.join(GATE_METRICS)}"
+    return GateResult(
+        name=CHECK_NO_WORSE,
+        status=status,
+        summary=summary,
+        relative_to_current=True,
+        baseline_run_id=current_run,
+        details={
+            "candidate": {k: float(v) for k, v in candidate.items()},
+            "current": {k: float(v) for k, v in (current or {}).items()},
+            "worse_on": list(worse),
+        },
     )
-    return dg.MaterializeResult(metadata={"model_run_id": run_id, "pointer_moved": outcome.moved})
+
+
+def build_model_promotion_asset(
+    artifact: str,
+    metrics: TableContract,
+    gates: Sequence[str],
+    *,
+    key: Sequence[str],
+    description: str,
+) -> dg.AssetsDefinition:
+    """The asset that makes a trained model current, for any model of the artifact store.
+
+    `metrics` is the table the training asset writes (one run per model, with a
+    `model_run_id` column). Whichever run materializes it, the promotion
+    re-verifies from the lake that the candidate's metrics manifest records a
+    success with every check passed and that its gate record shows each of
+    `gates` passed against the model current now; otherwise it fails naming
+    the candidate run, the gate and what the record holds, and moves nothing.
+    """
+
+    @dg.asset(
+        key=list(key),
+        ins={"metrics_table": dg.AssetIn(dg.AssetKey(metrics.table.key_path))},
+        group_name="published",
+        tags={"layer": "published"},
+        description=description,
+    )
+    def promotion(
+        context: dg.AssetExecutionContext, lake_reader: LakeReader, metrics_table: pd.DataFrame
+    ) -> dg.MaterializeResult:
+        """Move the model's pointer to the trained candidate, once its record says its gates passed."""
+        lake = lake_reader.lake()
+        run_id = str(metrics_table["model_run_id"].iloc[0])
+        try:
+            verify_run_record(
+                lake,
+                lake.run_dir(metrics.table, PartitionLocation.from_key(None), run_id),
+                f"refused to promote {artifact} run {run_id}: its {metrics.table}",
+            )
+            outcome = ArtifactStore(lake).promote(
+                artifact, run_id, gates=gates, orchestrator_run_id=context.run.run_id
+            )
+        except PromotionRefused as exc:
+            raise dg.Failure(description=str(exc)) from exc
+        if not outcome.moved:
+            context.log.info(outcome.reason)
+        return dg.MaterializeResult(
+            metadata={
+                "model_run_id": run_id,
+                "pointer_moved": outcome.moved,
+                "gates_verified": dg.MetadataValue.json(list(outcome.current.gates)),
+            }
+        )
+
+    return promotion
+
+
+minutes_model_promotion = build_model_promotion_asset(
+    MODEL_NAME,
+    contracts.MINUTES_MODEL_METRICS,
+    MINUTES_PROMOTION_GATES,
+    key=["published", "minutes_model"],
+    description=(
+        "Make the newly trained minutes model current: only when its gate record shows it no worse "
+        "than the model current now."
+    ),
+)
 
 
 # --------------------------------------------------------------------------- projections

@@ -13,6 +13,11 @@ A kill before 5 leaves only hidden staging debris; a kill between 5 and 6
 leaves a complete run directory that no pointer names yet; the pointer is
 replaced atomically. A failed contract promotes a run directory holding only
 its failed manifest, so the attempt is on record and no data is readable.
+
+The published slate moves (forward only, or back by an operator's pin) only
+to a publication whose every member run's manifest records a success with all
+its checks passed: the verdict is re-read from the lake, not trusted from the
+run that asks.
 """
 
 from __future__ import annotations
@@ -23,7 +28,7 @@ import shutil
 import traceback
 from dataclasses import dataclass, field
 from datetime import datetime
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import pandas as pd
 import pyarrow as pa
@@ -56,6 +61,7 @@ from projections_assets.platform.manifests import (
 )
 from projections_assets.platform.pointers import (
     PointerEntry,
+    PromotionRefused,
     PublishOutcome,
     publish_pointer,
     read_pointer,
@@ -237,6 +243,37 @@ def slate_pointer_path(lake: Lake, game_date: str) -> Path:
     return lake.named_pointer_path("slate", location.parts[0])
 
 
+def verify_run_record(lake: Lake, run_dir: Path, what: str) -> ManifestV1:
+    """The run's manifest, if it records a success whose every check ran and passed.
+
+    Otherwise `PromotionRefused`, its message starting with `what` and saying
+    what the record holds: no manifest, a failure, failed checks, or none.
+    """
+    path = run_dir / MANIFEST_FILE
+    where = lake.relative(run_dir) if run_dir.is_relative_to(lake.root) else str(run_dir)
+    try:
+        manifest = ManifestV1.read(path)
+    except FileNotFoundError:
+        raise PromotionRefused(f"{what}: its checks never ran on record (no manifest in {where})") from None
+    except ValueError as exc:
+        raise PromotionRefused(f"{what}: its manifest in {where} is unreadable: {exc}") from exc
+    if manifest.status != "success":
+        found = f" ({manifest.error.message})" if manifest.error else ""
+        raise PromotionRefused(f"{what}: its manifest in {where} records status {manifest.status}{found}")
+    if not manifest.checks:
+        raise PromotionRefused(f"{what}: its checks never ran on record (the manifest in {where} lists none)")
+    failed = [c.name for c in manifest.checks if not c.passed]
+    if failed:
+        raise PromotionRefused(f"{what}: check {', '.join(failed)} failed per its manifest in {where}")
+    return manifest
+
+
+def _verify_members(lake: Lake, members: list[tuple[str, str, str]], what: str) -> None:
+    """(table, run id, run directory) of each member: every one must have passed on record."""
+    for table, run_id, path in members:
+        verify_run_record(lake, lake.resolve(path), f"{what}: member {table} run {run_id}")
+
+
 def publish_slate(
     lake: Lake,
     members: list[TableRef],
@@ -247,7 +284,11 @@ def publish_slate(
     orchestrator_run_id: str | None = None,
 ) -> tuple[PublishResult, PublishOutcome]:
     """Record which run of each member table makes up this slot's slate, then move the
-    game_date's slate pointer to it unless a later slot is already published."""
+    game_date's slate pointer to it unless a later slot is already published.
+
+    Each member's run must have passed its checks per its manifest, whichever
+    run asks: a slot that did not pass publishes nothing (`PromotionRefused`).
+    """
     if partition.game_date is None:
         raise ValueError("a slate is published for a (game_date, slot) partition")
     rows = []
@@ -264,6 +305,11 @@ def publish_slate(
                 "row_count": int(entry.row_count or 0),
             }
         )
+    _verify_members(
+        lake,
+        [(r["table"], r["run_id"], r["path"]) for r in rows],
+        f"refused to publish the slate of {partition.key}",
+    )
     frame = pd.DataFrame(rows).astype({"row_count": "int64"})
     inputs = [
         InputRecord(
@@ -288,15 +334,64 @@ def publish_slate(
     _phase("pointer", contract.table, partition)
     outcome = publish_pointer(
         slate_pointer_path(lake, partition.game_date.isoformat()),
-        PointerEntry(
-            run_id=run_id,
-            path=lake.relative(result.run_dir),
-            order_key=partition.order_key,
-            partition_key=partition.key,
-            row_count=len(frame),
-            published_at=utcnow(),
-            orchestrator_run_id=orchestrator_run_id,
-        ),
+        _slate_entry(lake, result.run_dir, run_id, partition, len(frame), orchestrator_run_id, "publish"),
         forward_only=True,
     )
     return result, outcome
+
+
+def _slate_entry(
+    lake: Lake,
+    run_dir: Path,
+    run_id: str,
+    partition: PartitionLocation,
+    members: int,
+    orchestrator_run_id: str | None,
+    action: str,
+) -> PointerEntry:
+    return PointerEntry(
+        run_id=run_id,
+        path=lake.relative(run_dir),
+        order_key=partition.order_key,
+        partition_key=partition.key,
+        row_count=members,
+        published_at=utcnow(),
+        orchestrator_run_id=orchestrator_run_id,
+        action=action,
+    )
+
+
+def pin_slate(
+    lake: Lake,
+    partition: PartitionLocation,
+    run_id: str,
+    *,
+    reason: str,
+    actor: str,
+) -> PublishOutcome:
+    """An operator's rollback of a game_date's slate to the publication `run_id` made for `partition`.
+
+    The publication and every member run it names must have passed on record;
+    the forward-only rule is what a pin overrides, and the reason and actor
+    are kept in the pointer's history. The next publication of a later slot
+    moves the slate forward again.
+    """
+    if partition.game_date is None:
+        raise ValueError("a slate is pinned to a (game_date, slot) partition")
+    if not reason.strip():
+        raise ValueError("a pin of the slate needs a reason (it is kept in the pointer's history)")
+    day = partition.game_date.isoformat()
+    pointer = slate_pointer_path(lake, day)
+    current = read_pointer(pointer)
+    what = f"refused to pin the slate of {day} to {partition.key} run {run_id}"
+    if current is None:
+        raise PromotionRefused(f"{what}: the slate of {day} has never been published")
+    # The publication table is the one the slate pointer already names (`<layer>/<table>/...`).
+    table = TableRef.from_path(PurePosixPath(current.path).parts[:2])
+    run_dir = lake.run_dir(table, partition, run_id)
+    manifest = verify_run_record(lake, run_dir, what)
+    if not manifest.inputs:
+        raise PromotionRefused(f"{what}: its manifest names no member runs")
+    _verify_members(lake, [(i.name, i.run_id or "?", i.path or "") for i in manifest.inputs], what)
+    entry = _slate_entry(lake, run_dir, run_id, partition, len(manifest.inputs), None, "pin")
+    return publish_pointer(pointer, entry.model_copy(update={"reason": reason.strip(), "actor": actor}))

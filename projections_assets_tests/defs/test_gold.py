@@ -1,5 +1,8 @@
 """Gold on a small history: training set (parity, completeness), model, promotion, projections, evaluation.
 
+The promotion tests at the end move the model pointer, so they come after the tests that need it still
+at the fixture's model.
+
 Labels come through the real label path (box score payloads -> bronze -> labels). The silver history
 at two slots a day is written from the league's as-of adapter, which the league tests prove equal to
 the silver path, so a dozen days of history take seconds instead of minutes.
@@ -7,6 +10,7 @@ the silver path, so a dozen days of history take seconds instead of minutes.
 
 from __future__ import annotations
 
+import shutil
 from datetime import date, timedelta
 
 import dagster as dg
@@ -14,6 +18,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from projections_assets.cli import main
 from projections_assets.contracts import gold as contracts
 from projections_assets.contracts import silver as silver_contracts
 from projections_assets.defs.bronze import bronze_boxscores
@@ -29,6 +34,7 @@ from projections_assets.defs.gold import (
     minutes_model_promotion,
     minutes_projections_asset,
     minutes_training_set_asset,
+    no_worse_gate,
 )
 from projections_assets.defs.labels import game_labels_asset
 from projections_assets.defs.resources import OracleResource
@@ -36,7 +42,7 @@ from projections_assets.defs.silver import SILVER_ASSETS
 from projections_assets.league.asof import LeagueAsOf
 from projections_assets.league.generate import read_league_tables
 from projections_assets.partitions import parse_key, slot_times
-from projections_assets.platform.artifacts import ArtifactStore
+from projections_assets.platform.artifacts import GATES_FILE, ArtifactStore
 from projections_assets.platform.lake import Lake, PartitionLocation
 from projections_assets.platform.pointers import pointer_history, read_pointer
 from projections_assets.platform.publish import load_partition, publish_partition
@@ -132,11 +138,14 @@ def test_the_trained_model_is_stored_by_run_and_promoted(history) -> None:
     assert run_id == trained.run_id and model_dir == lake.root / "models" / "minutes" / f"run={run_id}"
     assert sorted(p.name for p in model_dir.iterdir()) == [
         "calibration.json",
+        "gates.json",
         "minutes_p10.txt",
         "minutes_p50.txt",
         "minutes_p90.txt",
         "play_probability.txt",
     ]
+    (gate,) = ArtifactStore(lake).gate_record(MODEL_NAME, run_id).gates
+    assert (gate.name, gate.status, gate.baseline_run_id) == (CHECK_NO_WORSE, "passed", None)
 
 
 def test_projections_are_ordered_reconciled_and_name_their_model(history) -> None:
@@ -185,23 +194,59 @@ def test_a_rostered_player_without_features_fails_projections_and_publishes_noth
     assert after.run_id == before.run_id
 
 
-def test_a_worse_model_is_not_promoted(history) -> None:
+# A few days of history cannot beat the current model on their own held-out day.
+SHORT_WINDOW = {
+    "ops": {"gold__minutes_training_set": {"config": {"start_date": "2026-01-10", "end_date": "2026-01-16"}}}
+}
+
+
+def _failures(result: dg.ExecuteInProcessResult) -> str:
+    """Every step failure's message and description, for asserting what a refusal said."""
+    parts = []
+    for event in result.get_step_failure_events():
+        data = event.step_failure_data
+        parts.append(data.error.message if data.error else "")
+        parts.append(data.user_failure_data.description if data.user_failure_data else "")
+    return "\n".join(p for p in parts if p)
+
+
+def _model_dirs(lake: Lake) -> list:
+    return sorted((lake.root / "models" / MODEL_NAME).iterdir())
+
+
+def _promote_alone(res, instance) -> dg.ExecuteInProcessResult:
+    """Materialize only published/minutes_model: a separate run, no gate of its own."""
+    return dg.materialize(
+        TRAINING,
+        selection=[minutes_model_promotion.key],
+        instance=instance,
+        resources=res,
+        raise_on_error=False,
+    )
+
+
+def test_a_worse_model_is_not_promoted_in_its_run_or_a_later_one(history) -> None:
     lake, res, instance, trained = history
-    # A few days of history cannot beat the current model on their own held-out day.
-    config = {
-        "ops": {
-            "gold__minutes_training_set": {"config": {"start_date": "2026-01-10", "end_date": "2026-01-16"}}
-        }
-    }
+    store = ArtifactStore(lake)
     result = dg.materialize(
-        TRAINING, instance=instance, resources=res, run_config=config, raise_on_error=False
+        TRAINING, instance=instance, resources=res, run_config=SHORT_WINDOW, raise_on_error=False
     )
     checks = {c.check_name: c.passed for c in result.get_asset_check_evaluations()}
     assert checks[CHECK_NO_WORSE] is False
-    run_id, _ = ArtifactStore(lake).current(MODEL_NAME)
+    run_id, _ = store.current(MODEL_NAME)
     assert run_id == trained.run_id  # the pointer did not move...
-    assert (lake.root / "models" / "minutes" / f"run={result.run_id}").is_dir()  # ...though the model is kept
-    history_runs = [e.run_id for e in pointer_history(ArtifactStore(lake).pointer_path(MODEL_NAME))]
+    assert store.run_dir(MODEL_NAME, result.run_id).is_dir()  # ...though the model is kept, with its verdict
+    (gate,) = store.gate_record(MODEL_NAME, result.run_id).gates
+    assert (gate.status, gate.baseline_run_id) == ("failed", trained.run_id)
+
+    # A later run of the promotion alone (the metrics pointer names the worse candidate) refuses too.
+    alone = _promote_alone(res, instance)
+    assert not alone.success
+    assert (
+        f"refused to promote minutes run {result.run_id}: gate '{CHECK_NO_WORSE}' failed "
+        f"(worse than current run {trained.run_id} on"
+    ) in _failures(alone)
+    history_runs = [e.run_id for e in pointer_history(store.pointer_path(MODEL_NAME))]
     assert history_runs == [trained.run_id]
 
 
@@ -221,3 +266,74 @@ def test_evaluation_and_what_if_of_a_labelled_date(history) -> None:
     assert np.allclose(
         what_if["delta_exp_minutes"], what_if["exp_minutes_late"] - what_if["exp_minutes_early"]
     )
+
+
+def _candidate(lake: Lake, source_run: str, run_id: str, gates: list) -> None:
+    """A model candidate `run_id` (the files of `source_run`, the given gate record) and its metrics run,
+    which the metrics pointer then names, as after its training run."""
+    store = ArtifactStore(lake)
+    source = store.run_dir(MODEL_NAME, source_run)
+
+    def copy(staging) -> None:
+        for path in source.iterdir():
+            if path.name != GATES_FILE:
+                shutil.copy2(path, staging / path.name)
+
+    store.write(MODEL_NAME, run_id, copy, gates=gates)
+    table, none = contracts.MINUTES_MODEL_METRICS.table, PartitionLocation.from_key(None)
+    metrics = load_partition(lake, table, none).assign(model_run_id=run_id)
+    publish_partition(lake, table, none, run_id, metrics, contracts.MINUTES_MODEL_METRICS)
+
+
+def test_a_candidate_whose_gate_never_ran_is_not_promoted(history) -> None:
+    lake, res, instance, trained = history
+    store = ArtifactStore(lake)
+    before = pointer_history(store.pointer_path(MODEL_NAME))
+    _candidate(lake, trained.run_id, "legacy", gates=[])  # e.g. a model written before gate records
+
+    alone = _promote_alone(res, instance)
+    assert not alone.success
+    assert (
+        f"refused to promote minutes run legacy: gate '{CHECK_NO_WORSE}' never ran "
+        f"(no gate record at models/minutes/run=legacy/{GATES_FILE})"
+    ) in _failures(alone)
+    assert pointer_history(store.pointer_path(MODEL_NAME)) == before
+
+
+def test_an_operator_pins_the_model_back_to_a_candidate_that_passed(history, capsys) -> None:
+    lake, res, instance, trained = history
+    store = ArtifactStore(lake)
+    metrics = load_partition(lake, contracts.MINUTES_MODEL_METRICS.table, PartitionLocation.from_key(None))
+    holdout = dict(zip(metrics["metric"], metrics["value"], strict=True))
+    passed = no_worse_gate(holdout, holdout, trained.run_id, [], ran=True)
+    _candidate(lake, trained.run_id, "second", gates=[passed])
+    # A candidate that passed against the current model is promoted by a run of its own.
+    assert _promote_alone(res, instance).success
+    assert store.current(MODEL_NAME)[0] == "second"
+
+    records = [store.gate_record(MODEL_NAME, d.name.removeprefix("run=")) for d in _model_dirs(lake)]
+    failed = [r.run_id for r in records if r is not None and r.gates[0].status == "failed"]
+    assert failed  # the short-window model of the test above
+    pin = ["lake", "pin", "models/minutes", "--lake", str(lake.root), "--by", "ops"]
+    assert main([*pin, "--run", failed[0], "--reason", "try the short window"]) == 1
+    assert (
+        f"refused to pin minutes run {failed[0]}: gate '{CHECK_NO_WORSE}' failed" in capsys.readouterr().err
+    )
+    assert main([*pin, "--run", "legacy", "--reason", "the old one"]) == 1
+    assert "never ran" in capsys.readouterr().err
+    assert store.current(MODEL_NAME)[0] == "second"
+
+    assert main([*pin, "--run", trained.run_id, "--reason", "second model under review"]) == 0
+    assert store.current(MODEL_NAME)[0] == trained.run_id
+    last = pointer_history(store.pointer_path(MODEL_NAME))[-1]
+    assert (last.action, last.reason, last.actor, last.gates) == (
+        "pin",
+        "second model under review",
+        "ops",
+        (CHECK_NO_WORSE,),
+    )
+    # The slate scores with the pinned model.
+    key = f"{LAST.isoformat()}|17:00"
+    assert _slate_gold(key, res, instance).success
+    proj = load_partition(lake, contracts.MINUTES_PROJECTIONS.table, PartitionLocation.from_key(key))
+    assert (proj["model_run_id"] == trained.run_id).all()
