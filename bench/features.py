@@ -16,14 +16,14 @@ from projections_assets.core.features import player_history
 from projections_assets.core.role_filter import blowout_share, role_filter
 from projections_assets.league.asof import league_labels
 from projections_assets.league.generate import ensure_league, read_league_tables
-from projections_assets.settings import DEFAULT_LEAGUE_DIR
+from projections_assets.settings import default_league_dir
 
 SEED = 7
 REPEATS = 3
 
 
 def main(argv: list[str] | None = None) -> int:
-    league_dir = DEFAULT_LEAGUE_DIR / f"seed={SEED}"
+    league_dir = default_league_dir(SEED)
     ensure_league(SEED, league_dir, progress=print)
     labels = league_labels(read_league_tables(league_dir))
     games = labels.sort_values(["player_id", "game_date", "game_id"]).reset_index(drop=True)

@@ -1,6 +1,13 @@
-"""The one place the code location's Definitions are assembled."""
+"""The one place the code location's Definitions are assembled.
 
+`defs` is built when Dagster loads the code location, not when this module is imported, so the
+deployment ($PROJECTIONS_DEPLOYMENT, default "embedded") is read by the process that serves the
+definitions: the webserver's code server, the daemon's, and every run worker.
+"""
+
+import os
 import warnings
+from collections.abc import Callable
 
 import dagster as dg
 
@@ -13,15 +20,52 @@ from projections_assets.defs.evaluation import EVALUATION_ASSETS  # noqa: E402
 from projections_assets.defs.gold import GOLD_ASSETS  # noqa: E402
 from projections_assets.defs.jobs import JOBS, PUBLISHED_SLATE  # noqa: E402
 from projections_assets.defs.labels import LABEL_ASSETS  # noqa: E402
-from projections_assets.defs.resources import default_resources  # noqa: E402
+from projections_assets.defs.resources import ResourceMap, default_resources, production_resources  # noqa: E402
 from projections_assets.defs.schedules import SCHEDULES  # noqa: E402
 from projections_assets.defs.sensors import SENSORS  # noqa: E402
 from projections_assets.defs.silver import SILVER_ASSETS  # noqa: E402
 
-defs = dg.Definitions(
-    assets=[*BRONZE_ASSETS, *SILVER_ASSETS, *GOLD_ASSETS, PUBLISHED_SLATE, *LABEL_ASSETS, *EVALUATION_ASSETS],
-    jobs=JOBS,
-    sensors=SENSORS,
-    schedules=SCHEDULES,
-    resources=default_resources(),
-)
+DEPLOYMENT_ENV = "PROJECTIONS_DEPLOYMENT"
+DEFAULT_DEPLOYMENT = "embedded"
+# embedded: the simulated league and a local lake; production: the real hosts (docker/, README).
+DEPLOYMENTS: dict[str, Callable[[], ResourceMap]] = {
+    "embedded": default_resources,
+    "production": production_resources,
+}
+
+
+def deployment_resources(deployment: str) -> ResourceMap:
+    """The resources of a named deployment; an unknown name fails, listing the known ones."""
+    if deployment not in DEPLOYMENTS:
+        raise ValueError(
+            f"unknown deployment {deployment!r} (${DEPLOYMENT_ENV}); known deployments: {', '.join(DEPLOYMENTS)}"
+        )
+    return DEPLOYMENTS[deployment]()
+
+
+def build_definitions(deployment: str | None = None) -> dg.Definitions:
+    """Every asset, check, job, sensor and schedule with the resources of `deployment`.
+
+    Unset: $PROJECTIONS_DEPLOYMENT, else "embedded".
+    """
+    name = deployment or os.environ.get(DEPLOYMENT_ENV) or DEFAULT_DEPLOYMENT
+    return dg.Definitions(
+        assets=[
+            *BRONZE_ASSETS,
+            *SILVER_ASSETS,
+            *GOLD_ASSETS,
+            PUBLISHED_SLATE,
+            *LABEL_ASSETS,
+            *EVALUATION_ASSETS,
+        ],
+        jobs=JOBS,
+        sensors=SENSORS,
+        schedules=SCHEDULES,
+        resources=deployment_resources(name),
+    )
+
+
+@dg.definitions
+def defs() -> dg.Definitions:
+    """The code location (workspace.yaml, `-m projections_assets.definitions`)."""
+    return build_definitions()

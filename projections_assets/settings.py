@@ -1,4 +1,10 @@
-"""Static project settings read from `config/` (never from the environment)."""
+"""Static project settings read from `config/`, and where the data folders are.
+
+Config ships with the code: the repository's top-level `config/` in a checkout, a copy inside the
+package in an installed wheel. Data folders (`.lake`, `.league`, `.dagster_home`) belong to the user:
+they live in $PROJECTIONS_HOME, else the working directory, and are resolved when used, never at
+import, so an installed package never writes into site-packages.
+"""
 
 from __future__ import annotations
 
@@ -9,21 +15,52 @@ from datetime import date, time
 from functools import cache
 from pathlib import Path
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-CONFIG_DIR = PROJECT_ROOT / "config"
-DEFAULT_LAKE_ROOT = PROJECT_ROOT / ".lake"
-# The simulated league's generated tables (the embedded default source), one directory per seed.
-DEFAULT_LEAGUE_DIR = PROJECT_ROOT / ".league"
+_PACKAGE_DIR = Path(__file__).resolve().parent
+# The source checkout (repository-only tools such as bench/ live there; an installed wheel has none).
+PROJECT_ROOT = _PACKAGE_DIR.parent
+# Where the wheel build puts config/ (pyproject: [tool.hatch.build.targets.wheel.force-include]).
+PACKAGED_CONFIG_DIR = _PACKAGE_DIR / "_config"
+HOME_ENV = "PROJECTIONS_HOME"
 LAKE_ROOT_ENV = "PROJECTIONS_LAKE_ROOT"
+DAGSTER_HOME_ENV = "DAGSTER_HOME"
+
+
+def find_config_dir() -> Path:
+    """config/ inside the installed package, else the repository checkout's top-level config/."""
+    for candidate in (PACKAGED_CONFIG_DIR, PROJECT_ROOT / "config"):
+        if (candidate / "partitions.toml").is_file():
+            return candidate
+    raise FileNotFoundError(
+        f"no project config: neither {PACKAGED_CONFIG_DIR} (installed package) nor "
+        f"{PROJECT_ROOT / 'config'} (repository checkout) holds partitions.toml"
+    )
+
+
+CONFIG_DIR = find_config_dir()
+
+
+def projections_home() -> Path:
+    """The directory that holds the data folders: $PROJECTIONS_HOME, else the working directory."""
+    return Path(os.environ.get(HOME_ENV) or Path.cwd()).absolute()
+
+
+def default_league_dir(seed: int) -> Path:
+    """Where league `seed` is generated when no directory is given: <home>/.league/seed=<seed>."""
+    return projections_home() / ".league" / f"seed={seed}"
 
 
 def resolve_lake_root(configured: str | None) -> Path:
-    """The lake directory: configured value, else $PROJECTIONS_LAKE_ROOT, else <project>/.lake.
+    """The lake directory: configured value, else $PROJECTIONS_LAKE_ROOT, else <home>/.lake.
 
     Called when a resource is used, never at import, so a deployment can point
     every process at one volume with a single environment variable.
     """
-    return Path(configured or os.environ.get(LAKE_ROOT_ENV) or DEFAULT_LAKE_ROOT)
+    return Path(configured or os.environ.get(LAKE_ROOT_ENV) or projections_home() / ".lake")
+
+
+def dagster_home() -> Path:
+    """The Dagster instance directory: $DAGSTER_HOME, else <home>/.dagster_home."""
+    return Path(os.environ.get(DAGSTER_HOME_ENV) or projections_home() / ".dagster_home")
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,7 @@ import pandas as pd
 
 from projections_assets.cli.progress import progress
 from projections_assets.nba.calendar import EASTERN_NAME as ET
-from projections_assets.settings import DEFAULT_LEAGUE_DIR, PROJECT_ROOT
+from projections_assets.settings import dagster_home, default_league_dir
 
 # Slots that hold a report in both naming eras (hourly reports come at :30): 16:30 is the
 # tip - 2 h slot of a 7 PM game, 18:30 its last slot before tip.
@@ -134,7 +134,7 @@ def run_demo(
     from projections_assets.sources.simulated import league_payloads
 
     say = progress("demo")
-    league_dir = league_dir or DEFAULT_LEAGUE_DIR / f"seed={seed}"
+    league_dir = league_dir or default_league_dir(seed)
     say(
         f"league seed {seed}: {'generating (once; about 30 s)' if not (league_dir / '_league.json').exists() else 'ready'}"
     )
@@ -158,7 +158,7 @@ def run_demo(
             "sources": sources,
             "oracle": OracleResource(),
         }
-        defs = dg.Definitions(assets=product_defs.assets, jobs=JOBS, resources=resources)
+        defs = dg.Definitions(assets=product_defs().assets, jobs=JOBS, resources=resources)
 
         def run(job: str, what: str, run_config: dict | None = None, **kwargs) -> dg.ExecuteInProcessResult:
             started = time.monotonic()
@@ -283,7 +283,7 @@ def run_demo(
 
 
 def _command(args: argparse.Namespace) -> int:
-    os.environ.setdefault("DAGSTER_HOME", str(PROJECT_ROOT / ".dagster_home"))
+    os.environ.setdefault("DAGSTER_HOME", str(dagster_home()))
     Path(os.environ["DAGSTER_HOME"]).mkdir(parents=True, exist_ok=True)
     run_demo(
         args.seed, date.fromisoformat(args.day) if args.day else None, args.history_days, args.label_days

@@ -29,7 +29,7 @@ from projections_assets.league.generate import ensure_league, generate_league, r
 from projections_assets.league.oracle import oracle_table
 from projections_assets.nba.calendar import season_start_year_of
 from projections_assets.partitions import slot_times
-from projections_assets.settings import DEFAULT_LEAGUE_DIR
+from projections_assets.settings import default_league_dir
 
 EVAL_HORIZON = "last"
 
@@ -104,7 +104,7 @@ def attach_oracle(rows: pd.DataFrame, oracle: pd.DataFrame) -> pd.DataFrame:
 def evaluate(seed: int, league_dir: Path | None = None, say: Callable[[str], None] | None = None) -> dict:
     """Train on the league's first two seasons, evaluate on the third; the figures of the issue."""
     say = say or progress("eval")
-    league_dir = league_dir or DEFAULT_LEAGUE_DIR / f"seed={seed}"
+    league_dir = league_dir or default_league_dir(seed)
     ensure_league(seed, league_dir, progress=say)
     tables = read_league_tables(league_dir)
     labels = league_labels(tables)

@@ -6,8 +6,7 @@
   p10..p90 band is shifted by the split-conformal quantile of its
   calibration errors (conformalized quantile regression), so the band covers
   80% on new dates. The classifier is fitted on every date and not
-  recalibrated (see `train`); artifacts of earlier models that carry an
-  isotonic map still load and apply it.
+  recalibrated (see `train`).
 * `predict(model, features)` scores rows; a player listed Out gets 0 minutes
   and probability 0 by rule, never by the model.
 * `reconcile(scored)` scales each team's expected minutes to the game's
@@ -29,7 +28,6 @@ from typing import Any
 import lightgbm as lgb
 import numpy as np
 import pandas as pd
-from sklearn.isotonic import IsotonicRegression
 
 from projections_assets.core.features import FEATURE_COLUMNS
 from projections_assets.settings import CONFIG_DIR
@@ -114,7 +112,6 @@ class MinutesModel:
     quantile_models: dict[float, lgb.Booster]
     play_model: lgb.Booster
     band_shift: dict[float, float]
-    play_calibration: IsotonicRegression | None
     feature_columns: list[str]
     info: dict[str, Any] = field(default_factory=dict)
 
@@ -129,12 +126,8 @@ class MinutesModel:
         path = directory / "play_probability.txt"
         self.play_model.save_model(str(path))
         paths.append(path)
-        iso = self.play_calibration
         calib = {
             "band_shift": {QUANTILE_NAMES[q]: s for q, s in self.band_shift.items()},
-            "isotonic": None
-            if iso is None
-            else {"x": iso.X_thresholds_.tolist(), "y": iso.y_thresholds_.tolist()},
             "feature_columns": self.feature_columns,
             "info": self.info,
         }
@@ -151,15 +144,16 @@ class MinutesModel:
             by_name[name]: lgb.Booster(model_file=str(directory / f"minutes_{name}.txt"))
             for name in calib["band_shift"]
         }
-        iso = None
-        if calib["isotonic"] is not None:
-            iso = IsotonicRegression(out_of_bounds="clip")
-            iso.fit(calib["isotonic"]["x"], calib["isotonic"]["y"])
+        if calib.get("isotonic") is not None:
+            # No model trained by this code carries one; scoring without it would change its figures.
+            raise ValueError(
+                f"{directory}: the model carries an isotonic play-probability map, which this version "
+                "no longer applies; retrain it (the train_minutes job)"
+            )
         return cls(
             quantile_models=models,
             play_model=lgb.Booster(model_file=str(directory / "play_probability.txt")),
             band_shift={by_name[k]: float(v) for k, v in calib["band_shift"].items()},
-            play_calibration=iso,
             feature_columns=list(calib["feature_columns"]),
             info=dict(calib["info"]),
         )
@@ -200,7 +194,7 @@ def train(rows: pd.DataFrame, settings: MinutesSettings | None = None) -> Minute
         _matrix(rows), rows["played"].astype(int).to_numpy(), {"objective": "binary"}, settings.lightgbm_play
     )
     model = MinutesModel(
-        quantile_models, play_model, {q: 0.0 for q in settings.quantiles}, None, list(FEATURE_COLUMNS)
+        quantile_models, play_model, {q: 0.0 for q in settings.quantiles}, list(FEATURE_COLUMNS)
     )
     raw = _raw_predict(model, _matrix(calib_rows))
     played_calib = calib_rows["played"].to_numpy()
@@ -232,8 +226,6 @@ def predict(model: MinutesModel, features: pd.DataFrame) -> pd.DataFrame:
         raw = _raw_predict(model, _matrix(features[live], model.feature_columns))
         for q, shift in model.band_shift.items():
             raw[QUANTILE_NAMES[q]] += shift
-        if model.play_calibration is not None:
-            raw["play_prob"] = model.play_calibration.predict(raw["play_prob"].to_numpy())
         q = np.clip(np.sort(raw[["p10", "p50", "p90"]].to_numpy(), axis=1), 0.0, 48.0)
         out.loc[live, ["p10", "p50", "p90"]] = q
         out.loc[live, "play_prob"] = raw["play_prob"].clip(0, 1).to_numpy()

@@ -13,7 +13,7 @@ from projections_assets.platform.io_manager import LAKE_INPUTS_METADATA_KEY, Lak
 from projections_assets.platform.lake import Lake, TableRef
 from projections_assets.platform.manifests import InputRecord
 from projections_assets.platform.reader import HistoryRead, read_history
-from projections_assets.settings import DEFAULT_LEAGUE_DIR, resolve_lake_root
+from projections_assets.settings import LAKE_ROOT_ENV, default_league_dir, resolve_lake_root
 from projections_assets.sources.clients import HttpSourceClient, SourceClient, SourceHosts
 from projections_assets.sources.http import HostRateLimiter, RetryPolicy, SourceHttpClient
 from projections_assets.sources.simulated import league_client, league_feed
@@ -23,7 +23,7 @@ LAKE_IO_MANAGER_KEY = "io_manager"
 CONTRACT_LOOKUP = "projections_assets.contracts:get_contract"
 
 
-def lake_io_manager(lake_root: str | None = None) -> LakeIOManager:
+def lake_io_manager(lake_root: "str | dg.EnvVar | None" = None) -> LakeIOManager:
     """The lake IO manager enforcing the product's contracts."""
     return LakeIOManager(lake_root=lake_root, contracts=CONTRACT_LOOKUP)
 
@@ -34,7 +34,8 @@ class LakeReader(dg.ConfigurableResource):
     lake_root: str | None = Field(
         default=None,
         description=(
-            "Directory of the lake. Unset: $PROJECTIONS_LAKE_ROOT at run time, else <project>/.lake."
+            "Directory of the lake. Unset: $PROJECTIONS_LAKE_ROOT at run time, else .lake in "
+            "$PROJECTIONS_HOME or the working directory."
         ),
     )
 
@@ -125,7 +126,7 @@ class LeagueSources(SourcesResource):
     _faults: Faults | None = PrivateAttr(default=None)
 
     def league_path(self) -> Path:
-        return Path(self.league_dir) if self.league_dir else DEFAULT_LEAGUE_DIR / f"seed={self.seed}"
+        return Path(self.league_dir) if self.league_dir else default_league_dir(self.seed)
 
     def client(self) -> SourceClient:
         if self.faults and self._faults is None:
@@ -192,10 +193,32 @@ class OracleResource(dg.ConfigurableResource):
         return pd.read_parquet(Path(self.path), filters=[("game_id", "in", list(game_ids))])
 
 
-def default_resources() -> dict[str, dg.ConfigurableResource | dg.ConfigurableIOManager]:
+ResourceMap = dict[str, dg.ConfigurableResource | dg.ConfigurableIOManager]
+ODDS_API_KEY_ENV = "ODDS_API_KEY"
+
+
+def default_resources() -> ResourceMap:
+    """The embedded deployment: the simulated league in-process, the lake in ./.lake (or as configured)."""
     return {
         LAKE_IO_MANAGER_KEY: lake_io_manager(),
         "lake_reader": LakeReader(),
         SOURCES_KEY: LeagueSources(),
+        "oracle": OracleResource(),
+    }
+
+
+def production_resources() -> ResourceMap:
+    """The production deployment: the real hosts, the key and the lake's volume from the environment.
+
+    Both are `dg.EnvVar`s, resolved when a run or tick starts: a process without them fails then,
+    naming the variable, instead of reading the real hosts without a key or writing a lake into the
+    working directory of whichever process happens to run.
+    """
+    lake_root = dg.EnvVar(LAKE_ROOT_ENV)
+    return {
+        LAKE_IO_MANAGER_KEY: lake_io_manager(lake_root),
+        "lake_reader": LakeReader(lake_root=lake_root),
+        SOURCES_KEY: HttpSources(odds_api_key=dg.EnvVar(ODDS_API_KEY_ENV)),
+        # No oracle outside the simulated league: evaluation runs beside the baselines only.
         "oracle": OracleResource(),
     }

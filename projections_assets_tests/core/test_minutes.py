@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -103,10 +105,24 @@ def test_a_model_scores_with_the_features_it_was_trained_on() -> None:
     assert model.feature_columns == list(minutes.FEATURE_COLUMNS)
     # A model trained before a feature column was added still scores rows that carry it.
     older = minutes.MinutesModel(
-        model.quantile_models, model.play_model, model.band_shift, None, model.feature_columns
+        model.quantile_models, model.play_model, model.band_shift, model.feature_columns
     )
     with_extra = rows.assign(a_feature_added_later=1.0)
     pd.testing.assert_frame_equal(minutes.predict(older, with_extra), minutes.predict(model, rows))
     # Rows lacking one of its features are refused by name.
     with pytest.raises(ValueError, match="min_filter_mean"):
         minutes.predict(model, rows.drop(columns="min_filter_mean"))
+
+
+def test_a_saved_model_loads_back_and_one_with_an_isotonic_map_is_refused(tmp_path) -> None:
+    rows = _training_rows()
+    model = minutes.train(rows, _small_settings())
+    model.save(tmp_path / "model")
+    pd.testing.assert_frame_equal(
+        minutes.predict(minutes.MinutesModel.load(tmp_path / "model"), rows), minutes.predict(model, rows)
+    )
+    calibration = tmp_path / "model" / "calibration.json"
+    calib = json.loads(calibration.read_text())
+    calibration.write_text(json.dumps({**calib, "isotonic": {"x": [0.0, 1.0], "y": [0.0, 1.0]}}))
+    with pytest.raises(ValueError, match="isotonic play-probability map.*retrain"):
+        minutes.MinutesModel.load(tmp_path / "model")
