@@ -23,7 +23,7 @@ LAKE_IO_MANAGER_KEY = "io_manager"
 CONTRACT_LOOKUP = "projections_assets.contracts:get_contract"
 
 
-def lake_io_manager(lake_root: "str | dg.EnvVar | None" = None) -> LakeIOManager:
+def lake_io_manager(lake_root: str | dg.EnvVar | None = None) -> LakeIOManager:
     """The lake IO manager enforcing the product's contracts."""
     return LakeIOManager(lake_root=lake_root, contracts=CONTRACT_LOOKUP)
 
