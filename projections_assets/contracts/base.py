@@ -42,7 +42,7 @@ class ContractRule:
 
 
 # An NBA team carries 13+ players under contract: fewer rows for a team-game is a broken input
-# (the old system trained for months on a base missing whole teams, seeds/001).
+# (the old system trained for months on a base missing whole teams, docs/design.md).
 MIN_ROWS_PER_TEAM_GAME = 13
 CHECK_ROSTER_ROWS = "rows_per_team_game"
 

@@ -4,7 +4,7 @@ Every asset output lands in `<lake>/<layer>/<table>/<partition>/run=<dagster run
 through `publish_partition` (stage, fsync, validate against the table's
 contract, manifest, rename, pointer); inputs are loaded through the
 partition's pointer. Using the Dagster run id as the run directory means all
-steps of a run agree on it by construction (seeds/002, root cause 2).
+steps of a run agree on it by construction (docs/design.md, the replaced system, cause 2).
 """
 
 from collections.abc import Mapping
