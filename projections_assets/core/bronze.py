@@ -2,7 +2,7 @@
 
 Pure functions (no Dagster, no I/O): the bytes come in a `Capture`, the blob
 path says where bronze stored them. Every row gets `available_at`, the time
-its information existed (DESIGN.md decision 2):
+its information existed (docs/design.md decision 2):
 
 | source | available_at |
 |---|---|

@@ -8,7 +8,7 @@ model and the oracle are compared on every such row.
 Baselines, from the label history only, each compared with the model on the
 rows where it exists:
 
-* `last5`: the mean of the player's last five games played (as LEAGUE_REALISM.md measures it);
+* `last5`: the mean of the player's last five games played (as docs/league_realism.md measures it);
 * `season_avg`: his minutes per game he was active for this season, a
   coach's decision counting as 0 (the average an analyst reads off the box
   scores of the games he was available for);

@@ -149,7 +149,7 @@ def label_completeness(labels: pd.DataFrame, min_listed: int = 8, min_starters: 
     """Every final game must have both teams, each with its starters and exactly 240 (+25/OT) minutes.
 
     This is the check that makes the old system's incomplete training base
-    (about 20 rows per date where 150+ existed, seeds/001) impossible to miss.
+    (about 20 rows per date where 150+ existed, docs/design.md) impossible to miss.
     """
     if labels.empty:
         empty = pd.DataFrame(

@@ -287,7 +287,7 @@ def roster_snapshot(
 
     Per game the capture used is the newest with available_at <= min(run_as_of_ts,
     tip). When the date has no capture by then the newest earlier one is used
-    (a roster fallback, seeds/003 section 6): `roster_source_date` and
+    (a roster fallback, docs/design.md): `roster_source_date` and
     `age_minutes` record where it came from; older than `max_ages.roster` fails.
     """
     as_of = pd.Timestamp(run_as_of_ts).tz_convert("UTC")

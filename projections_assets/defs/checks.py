@@ -4,7 +4,7 @@
 are the constants in platform.contracts); `contract_outputs` evaluates them on an
 asset's output, yields their results (offending rows in metadata), then the
 Output. The IO manager re-runs the same evaluation before promoting, so a
-failed check can never leave a promoted file behind (DAGSTER_NOTES: blocking
+failed check can never leave a promoted file behind (docs/dagster_notes.md: blocking
 checks do not stop their own asset's output from being written).
 """
 

@@ -1,7 +1,7 @@
 """Jobs: what a slate run, a poller run and a labels run materialize.
 
 Slate runs use the in-process executor: on 2 cores a process per step costs
-about 5 s each (DAGSTER_NOTES.md), more than most steps take.
+about 5 s each (docs/dagster_notes.md), more than most steps take.
 """
 
 import dagster as dg

@@ -1,7 +1,7 @@
 """Silver assets: each source as known at a partition's run_as_of_ts, with its freshness.
 
 Every silver table reads its bronze history through the lake reader (one
-filtered scan over the partitions it needs, DESIGN.md decision 4) and keeps,
+filtered scan over the partitions it needs, docs/design.md decision 4) and keeps,
 per game, only rows with available_at <= min(run_as_of_ts, tip_ts). The
 dependency on bronze is declared for lineage; the schedule snapshot of the
 same partition is a regular input (it says which games the slate has).

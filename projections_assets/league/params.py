@@ -1,7 +1,7 @@
 """The league's knobs: one frozen dataclass, documented in the package README.
 
 The defaults were set once so the league lands on the real figures in
-`LEAGUE_REALISM.md`; the realism tests pin the outcome with fixed tolerances.
+`docs/league_realism.md`; the realism tests pin the outcome with fixed tolerances.
 """
 
 from __future__ import annotations

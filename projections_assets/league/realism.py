@@ -1,4 +1,4 @@
-"""The league's realism figures, measured the way LEAGUE_REALISM.md measures the real NBA.
+"""The league's realism figures, measured the way docs/league_realism.md measures the real NBA.
 
 `python -m projections_assets.league.realism --seed 11 --seasons 1` prints them
 (the README's table comes from this).
@@ -17,7 +17,7 @@ from .generate import League, generate_league
 def absent_minutes_taken_up(box: pd.DataFrame, trailing_games: int = 10) -> float:
     """Share of a newly absent player's minutes that his available teammates take up.
 
-    Measured as the real figure is (LEAGUE_REALISM.md, ~0.8): over team-games
+    Measured as the real figure is (docs/league_realism.md, ~0.8): over team-games
     where at least one player who played the team's previous game is now
     absent and nobody returns from absence, the teammates available in both
     games gain, against their own trailing mean (DNPs count as 0), this share

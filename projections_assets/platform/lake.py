@@ -1,6 +1,6 @@
 """Where every table lives in the lake, and which names are safe to use there.
 
-Layout (DESIGN.md decision 3)::
+Layout (docs/design.md decision 3)::
 
     <lake>/<layer>/<table>/game_date=YYYY-MM-DD/slot=HHMM/run=<run_id>/data.parquet
                                                           run=<run_id>/manifest.json

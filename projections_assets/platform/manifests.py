@@ -1,4 +1,4 @@
-"""Run manifests, schema v1 (seeds/004): the durable record of every materialization.
+"""Run manifests, schema v1 (docs/design.md decision 6): the durable record of every materialization.
 
 Dagster's event log is the UI; a manifest is what survives a lost Dagster
 database. One is written for every attempt to publish a partition, failed

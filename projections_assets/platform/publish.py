@@ -238,7 +238,7 @@ def load_partition(lake: Lake, table: TableRef, partition: PartitionLocation) ->
 
 
 def slate_pointer_path(lake: Lake, game_date: str) -> Path:
-    """The game_date's published-slate pointer (forward only, DESIGN.md decision 5)."""
+    """The game_date's published-slate pointer (forward only, docs/design.md decision 5)."""
     location = PartitionLocation.from_key(game_date)
     return lake.named_pointer_path("slate", location.parts[0])
 

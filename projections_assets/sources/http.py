@@ -1,7 +1,7 @@
 """HTTP transport shared by every source: retries, backoff with jitter, per-host rate limiting.
 
-The old scrapers died on a single DNS failure or TLS handshake timeout (seeds/002 cause 7), so every
-source fetch goes through :class:`SourceHttpClient`, which
+The old scrapers died on a single DNS failure or TLS handshake timeout (docs/design.md, the replaced
+system, cause 7), so every source fetch goes through :class:`SourceHttpClient`, which
 
 * retries connect errors, timeouts, truncated bodies, 5xx and 429 with exponential backoff and jitter,
   honouring ``Retry-After``;
@@ -422,7 +422,7 @@ class SourceHttpClient:
         self._client = client or httpx.Client(
             base_url=base_url,
             # Write and pool waits are bounded by the read timeout; connect gets its own, shorter one
-            # because a dead host (the TLS handshake stalls of seeds/002) should fail fast and retry.
+            # because a dead host (the replaced system's TLS handshake stalls) should fail fast and retry.
             timeout=httpx.Timeout(read_timeout_s, connect=connect_timeout_s),
             transport=transport,
             follow_redirects=True,

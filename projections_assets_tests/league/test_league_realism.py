@@ -1,4 +1,4 @@
-"""The league reproduces the real NBA's figures (LEAGUE_REALISM.md), with fixed tolerances."""
+"""The league reproduces the real NBA's figures (docs/league_realism.md), with fixed tolerances."""
 
 from __future__ import annotations
 
@@ -64,7 +64,7 @@ def test_minutes_are_as_noisy_as_the_real_league(box: pd.DataFrame) -> None:
     pl = _with_history(box)
     rows = pl[pl["last5"].notna()]
     mae = (rows["minutes"] - rows["last5"]).abs().mean()
-    assert 4.5 <= mae <= 5.3  # real NBA: 4.78 (LEAGUE_REALISM.md)
+    assert 4.5 <= mae <= 5.3  # real NBA: 4.78 (docs/league_realism.md)
     sd = pl.groupby("person_id")["minutes"].agg(["std", "count"])
     assert 4.0 <= sd.loc[sd["count"] >= 20, "std"].median() <= 6.5
 

@@ -2,7 +2,7 @@
 
 `test_render_formats.py` checks the renderers on random records; this file checks
 what the league itself publishes (`LeaguePayloads.render`), against the real
-payloads in `/work/shared/fixtures/real/`. The comparison walks both documents:
+payloads in `projections_assets_tests/fixtures/real/`. The comparison walks both documents:
 
 * object keys must be the same at every path: the league may neither drop a key
   the real sample has nor invent one, and a key present in every real object

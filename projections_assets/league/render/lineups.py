@@ -1,6 +1,6 @@
 """Render the NBA's daily lineups JSON (`/js/data/leaders/00_daily_lineups_YYYYMMDD.json`).
 
-ASSUMPTION: there is no real sample of this payload in `../shared/fixtures/real/`.
+ASSUMPTION: there is no real sample of this payload in `projections_assets_tests/fixtures/real/`.
 The shape is modelled on the public stats.nba.com file as third-party readers
 of it describe it: `{"games": [{gameId, gameStatus, gameStatusText, homeTeam,
 awayTeam}]}`, each team `{teamId, teamAbbreviation, players}`, each player

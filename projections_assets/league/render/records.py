@@ -1,7 +1,7 @@
 """Renderer inputs: one frozen record type per payload the simulated league publishes.
 
 The generator fills these records; the renderers in this package turn them into
-bytes shaped like the real sources (see `../shared/fixtures/real/`). Records hold
+bytes shaped like the real sources (see `projections_assets_tests/fixtures/real/`). Records hold
 only what varies between payloads. Everything a real payload carries that can be
 derived (a game code from its date and teams, a player's points from his makes,
 DraftKings roster slots from his position) is a property here or is computed by
