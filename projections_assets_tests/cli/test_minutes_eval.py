@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from projections_assets import minutes_eval
+from projections_assets.cli import minutes_eval
 from projections_assets.league import generate, schedule
 from projections_assets.league.oracle import oracle_table
 
