@@ -432,7 +432,9 @@ def project(model: minutes.MinutesModel, features: pd.DataFrame, model_run_id: s
     scored = minutes.reconcile(minutes.predict(model, features))
     ids = features[["game_date", "tip_ts", "player_name", "available_at"]]
     out = scored.join(ids)
-    out["role"] = minutes.role_bucket(features).to_numpy()
+    # Aligned on the index, not through `.to_numpy()`: that turns the str column into object, which
+    # an empty partition (a day without games) keeps and the contract refuses.
+    out["role"] = minutes.role_bucket(features)
     out["model_run_id"] = model_run_id
     out["sanity_flag"] = out["sanity_flag"].astype(bool)
     return out[columns]

@@ -6,7 +6,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from projections_assets.core import minutes
+from projections_assets.contracts import evaluate_contract
+from projections_assets.contracts import gold as gold_contracts
+from projections_assets.core import minutes, training
+from projections_assets.core.features import empty_features
+from projections_assets.defs.gold import project
 
 TS = pd.Timestamp("2026-01-16T22:30:00Z")
 
@@ -110,3 +114,13 @@ def test_a_model_scores_with_the_features_it_was_trained_on() -> None:
     # Rows lacking one of its features are refused by name.
     with pytest.raises(ValueError, match="min_filter_mean"):
         minutes.predict(model, rows.drop(columns="min_filter_mean"))
+
+
+def test_a_slate_without_games_projects_to_the_contract_dtypes() -> None:
+    # A day without games (2025-11-04 in the league) has empty features; its projections used to
+    # carry `role` as object, so a range backfill over that day failed the contract as a whole.
+    model = minutes.train(_training_rows(), _small_settings())
+    empty = project(model, training.with_available_at(empty_features()), "run-1")
+    assert empty.empty and empty["role"].dtype == "str"
+    outcomes = evaluate_contract(gold_contracts.MINUTES_PROJECTIONS, empty, TS)
+    assert [o for o in outcomes if not o.passed] == []
