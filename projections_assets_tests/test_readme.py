@@ -19,8 +19,9 @@ a test (the set-up commands, a server) says why in `not_run` and has a `check` t
 
 To register a new block, add a `Block` to `BLOCKS`: `match`, a regular expression found in that block
 only; `replace`, README text -> test text (dates, seeds, ranges onto the test league and the workspace's
-history, see `projections_assets_tests.history`); and a `check` of what the block left in the workspace
-when one is worth having.
+history, see `projections_assets_tests.history`), or a function of the `Workspace` returning it when the
+test text is only known at run time (e.g. `lambda ws: {"<README run id>": ws.original_model_run}`); and a
+`check` of what the block left in the workspace when one is worth having.
 """
 
 from __future__ import annotations
@@ -98,9 +99,13 @@ class Block:
 
     name: str
     match: str
-    replace: Mapping[str, str] = field(default_factory=dict)
+    # README text -> test text, or a function of the workspace giving it (e.g. a run id it holds).
+    replace: Mapping[str, str] | Callable[[Workspace], Mapping[str, str]] = field(default_factory=dict)
     not_run: str | None = None
     check: Callable[[Workspace], None] | None = None
+
+    def replacements(self, ws: Workspace) -> Mapping[str, str]:
+        return self.replace(ws) if callable(self.replace) else self.replace
 
 
 def _make_dry_run(*targets: str) -> Callable[[Workspace], None]:
@@ -251,9 +256,10 @@ def test_every_readme_command_runs_as_written(tmp_path, trained_lake, league_dir
     for block in readme_blocks():
         entry = _entry(block)
         if entry.not_run is None:
-            missing = [text for text in entry.replace if text not in block]
+            replace = entry.replacements(ws)
+            missing = [text for text in replace if text not in block]
             assert not missing, f"{entry.name}: the README block no longer holds {missing}:\n{block}"
-            script = _substitute(block, {**substitutions(ws), **entry.replace})
+            script = _substitute(block, {**substitutions(ws), **replace})
             proc = subprocess.run(
                 ["bash", "-euo", "pipefail", "-c", script],
                 cwd=REPO_ROOT,

@@ -16,8 +16,9 @@ import pytest
 from projections_assets.contracts import gold as gold_contracts
 from projections_assets.contracts import silver as silver_contracts
 from projections_assets.contracts.published import SLATE_PUBLICATION
-from projections_assets.defs.gold import MODEL_NAME
+from projections_assets.defs.gold import MODEL_NAME, SLATE_GOLD_ASSETS
 from projections_assets.defs.jobs import SLATE_KEYS
+from projections_assets.defs.silver import SILVER_ASSETS
 from projections_assets.platform.artifacts import ArtifactStore
 from projections_assets.platform.lake import MANIFEST_FILE, PartitionLocation, TableRef
 from projections_assets.platform.manifests import ManifestV1
@@ -30,6 +31,10 @@ DAYS = ("2025-12-22", "2025-12-23", "2025-12-24")
 NO_GAMES = "2025-12-23"
 SLOT = "17:30"
 KEYS = [f"{day}|{SLOT}" for day in DAYS]
+# What a published slate names: the run of each silver and gold table (bronze stays behind them).
+PUBLISHED_MEMBERS = {
+    str(TableRef.from_path(k.path)) for a in (*SILVER_ASSETS, *SLATE_GOLD_ASSETS) for k in a.keys
+}
 
 
 # Several CLI runs, and the first user of the session's trained history builds it.
@@ -78,6 +83,6 @@ def test_a_slate_range_backfill_through_the_cli_writes_every_partition(
         assert (len(projections) == 0) == (key.startswith(NO_GAMES)), key
         # The publication names this run's partition of every member table.
         published = load_partition(lake, SLATE_PUBLICATION.table, loc)
-        assert set(published["table"]) == {str(t) for t in members}
+        assert set(published["table"]) == PUBLISHED_MEMBERS
         assert (published["run_id"] == run.run_id).all() and (published["partition_key"] == key).all()
         assert read_pointer(slate_pointer_path(lake, loc.game_date.isoformat())).partition_key == key
