@@ -43,7 +43,9 @@ def postgres_url() -> Iterator[str]:
         _psql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
-def run_dagster_cli(args: list[str], dagster_home: Path, **env: str) -> subprocess.CompletedProcess[str]:
+def run_dagster_cli(
+    args: list[str], dagster_home: Path, *, timeout_s: float = 300, **env: str
+) -> subprocess.CompletedProcess[str]:
     """Run the venv's `dagster` command from the repository root with its own DAGSTER_HOME."""
     return subprocess.run(
         [str(Path(sys.executable).with_name("dagster")), *args],
@@ -51,7 +53,7 @@ def run_dagster_cli(args: list[str], dagster_home: Path, **env: str) -> subproce
         env={**os.environ, "DAGSTER_HOME": str(dagster_home), **env},
         capture_output=True,
         text=True,
-        timeout=300,
+        timeout=timeout_s,
     )
 
 
@@ -60,3 +62,11 @@ def league_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The test league's tables on disk, generated once per test session (~20 s)."""
     path = tmp_path_factory.mktemp("league") / f"seed={LEAGUE_SEED}"
     return ensure_league(LEAGUE_SEED, path, seasons=LEAGUE_SEASONS)
+
+
+@pytest.fixture(scope="session")
+def trained_lake(tmp_path_factory: pytest.TempPathFactory, league_dir: Path):
+    """A fortnight of silver history, its labels and a promoted minutes model, built once (copy it to write)."""
+    from projections_assets_tests.history import build_trained_lake
+
+    return build_trained_lake(tmp_path_factory.mktemp("trained") / "lake", league_dir)

@@ -342,7 +342,9 @@ def project(
     scored = reconcile(predict(model, features))
     ids = features[["game_date", "tip_ts", "player_name", "available_at"]]
     out = scored.join(ids)
-    out["role"] = role_bucket(features).to_numpy()
+    # Aligned on the index, not through `.to_numpy()`: that turns the str column into object, which
+    # an empty partition (a day without games) keeps and the contract refuses.
+    out["role"] = role_bucket(features)
     out["model_run_id"] = model_run_id
     out["sanity_flag"] = out["sanity_flag"].astype(bool)
     return out[list(columns)]

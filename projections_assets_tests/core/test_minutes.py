@@ -8,7 +8,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from projections_assets.core import minutes
+from projections_assets.contracts import evaluate_contract
+from projections_assets.contracts import gold as gold_contracts
+from projections_assets.core import minutes, training
+from projections_assets.core.features import empty_features
 
 TS = pd.Timestamp("2026-01-16T22:30:00Z")
 
@@ -126,3 +129,18 @@ def test_a_saved_model_loads_back_and_one_with_an_isotonic_map_is_refused(tmp_pa
     calibration.write_text(json.dumps({**calib, "isotonic": {"x": [0.0, 1.0], "y": [0.0, 1.0]}}))
     with pytest.raises(ValueError, match="isotonic play-probability map.*retrain"):
         minutes.MinutesModel.load(tmp_path / "model")
+
+
+def test_a_slate_without_games_projects_to_the_contract_dtypes() -> None:
+    # A day without games (2025-11-04 in the league) has empty features; its projections used to
+    # carry `role` as object, so a range backfill over that day failed the contract as a whole.
+    model = minutes.train(_training_rows(), _small_settings())
+    empty = minutes.project(
+        model,
+        training.with_available_at(empty_features()),
+        "run-1",
+        list(gold_contracts.MINUTES_PROJECTIONS.schema.columns),
+    )
+    assert empty.empty and empty["role"].dtype == "str"
+    outcomes = evaluate_contract(gold_contracts.MINUTES_PROJECTIONS, empty, TS)
+    assert [o for o in outcomes if not o.passed] == []

@@ -11,7 +11,6 @@ the silver path, so a dozen days of history take seconds instead of minutes.
 from __future__ import annotations
 
 import shutil
-from datetime import date, timedelta
 
 import dagster as dg
 import numpy as np
@@ -21,7 +20,6 @@ import pytest
 from projections_assets.cli import main
 from projections_assets.contracts import gold as contracts
 from projections_assets.contracts import silver as silver_contracts
-from projections_assets.defs.bronze import bronze_boxscores
 from projections_assets.defs.evaluation import EVALUATION_ASSETS
 from projections_assets.defs.gold import (
     CHECK_COMPLETE,
@@ -30,34 +28,16 @@ from projections_assets.defs.gold import (
     CHECK_ROSTER_PROJECTED,
     MODEL_NAME,
     SLATE_GOLD_ASSETS,
-    minutes_model_asset,
     minutes_model_promotion,
     minutes_projections_asset,
-    minutes_training_set_asset,
     no_worse_gate,
 )
-from projections_assets.defs.labels import game_labels_asset
-from projections_assets.defs.resources import OracleResource
 from projections_assets.defs.silver import SILVER_ASSETS
-from projections_assets.league.asof import LeagueAsOf
-from projections_assets.league.generate import read_league_tables
-from projections_assets.partitions import parse_key, slot_times
 from projections_assets.platform.artifacts import GATES_FILE, ArtifactStore
 from projections_assets.platform.lake import Lake, PartitionLocation
 from projections_assets.platform.pointers import pointer_history, read_pointer
 from projections_assets.platform.publish import load_partition, publish_partition
-from projections_assets_tests.defs.conftest import league_sources, resources
-
-FIRST, LAST = date(2026, 1, 2), date(2026, 1, 16)
-SLOTS = ("17:00", "18:45")
-TRAINING = [minutes_training_set_asset, minutes_model_asset, minutes_model_promotion]
-SILVER = {
-    "schedule": silver_contracts.SILVER_SCHEDULE,
-    "roster": silver_contracts.SILVER_ROSTER,
-    "injuries": silver_contracts.SILVER_INJURIES,
-    "lineups": silver_contracts.SILVER_LINEUPS,
-    "odds": silver_contracts.SILVER_ODDS,
-}
+from projections_assets_tests.history import LAST, SLOTS, TRAINING, history_resources
 
 
 def _slate_gold(key: str, res, instance) -> dg.ExecuteInProcessResult:
@@ -71,47 +51,12 @@ def _slate_gold(key: str, res, instance) -> dg.ExecuteInProcessResult:
     )
 
 
-def _days() -> list[date]:
-    return [FIRST + timedelta(days=i) for i in range((LAST - FIRST).days + 1)]
-
-
-def _seed_silver(lake: Lake, asof: LeagueAsOf, games: pd.DataFrame) -> None:
-    for day in _days():
-        ids = games.loc[games["game_date"].astype(str) == day.isoformat(), "game_id"]
-        for slot in SLOTS:
-            key = f"{day.isoformat()}|{slot}"
-            targets = pd.DataFrame({"game_id": ids, "as_of_ts": parse_key(key).run_as_of_ts})
-            for name, contract in SILVER.items():
-                frame = getattr(asof, name)(targets, freshness=True)
-                if name == "injuries":
-                    frame.insert(list(contract.schema.columns).index("match_method"), "match_method", "exact")
-                frame = frame[list(contract.schema.columns)]
-                publish_partition(
-                    lake, contract.table, PartitionLocation.from_key(key), "seed", frame, contract
-                )
-
-
 @pytest.fixture(scope="module")
-def history(tmp_path_factory, league_dir):
+def history(tmp_path_factory, trained_lake, league_dir):
     root = tmp_path_factory.mktemp("gold") / "lake"
-    lake = Lake(root)
-    tables = read_league_tables(league_dir)
-    _seed_silver(lake, LeagueAsOf(tables, slot_times()), tables["games"])
-    res = {**resources(root, league_sources(league_dir)), "oracle": OracleResource()}
+    lake = trained_lake.copy_to(root)
     with dg.DagsterInstance.ephemeral() as instance:
-        labels = dg.materialize(
-            [bronze_boxscores, game_labels_asset],
-            instance=instance,
-            resources=res,
-            tags={
-                "dagster/asset_partition_range_start": (FIRST - timedelta(days=30)).isoformat(),
-                "dagster/asset_partition_range_end": LAST.isoformat(),
-            },
-        )
-        assert labels.success
-        trained = dg.materialize(TRAINING, instance=instance, resources=res)
-        assert trained.success
-        yield lake, res, instance, trained
+        yield lake, history_resources(root, league_dir), instance, trained_lake
 
 
 def test_training_set_has_every_game_at_both_horizons_and_passes_parity(history) -> None:
@@ -128,7 +73,7 @@ def test_training_set_has_every_game_at_both_horizons_and_passes_parity(history)
     )
     early = rows["horizon"] == "tip-2h"
     assert (rows.loc[early, "as_of_ts"] <= rows.loc[early, "tip_ts"] - pd.Timedelta(hours=2)).all()
-    checks = {c.check_name: c.passed for c in trained.get_asset_check_evaluations()}
+    checks = trained.checks
     assert checks[CHECK_PARITY] and checks[CHECK_COMPLETE] and checks[CHECK_NO_WORSE]
 
 
