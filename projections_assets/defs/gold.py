@@ -30,13 +30,18 @@ from projections_assets.defs.checks import (
     selected_check_names,
 )
 from projections_assets.defs.partitions import SLATE_PARTITIONS
-from projections_assets.defs.resources import LakeReader, partition_inputs_metadata
+from projections_assets.defs.resources import (
+    MINUTES_MODEL_NAME,
+    CurrentMinutesModel,
+    LakeReader,
+    partition_inputs_metadata,
+)
 from projections_assets.platform.artifacts import ArtifactStore, NoCurrentArtifact
 from projections_assets.platform.lake import PartitionLocation
 from projections_assets.platform.publish import load_partition
 
 GROUP = "gold"
-MODEL_NAME = "minutes"
+MODEL_NAME = MINUTES_MODEL_NAME
 # Label history the features look back over (a season and its predecessor's tail).
 LABEL_LOOKBACK = timedelta(days=400)
 CHECK_PARITY = "parity_with_partitions"
@@ -368,15 +373,11 @@ def minutes_model_promotion(
     tags={"layer": "gold"},
 )
 def minutes_projections_asset(
-    context: dg.AssetExecutionContext, lake_reader: LakeReader, features, roster
+    context: dg.AssetExecutionContext, minutes_model: CurrentMinutesModel, features, roster
 ) -> Iterator:
     """Minutes p10/p50/p90, play probability and team-reconciled expected minutes for every rostered player."""
-    try:
-        run_id, model_dir = ArtifactStore(lake_reader.lake()).current(MODEL_NAME)
-    except NoCurrentArtifact as exc:
-        raise NoCurrentArtifact(
-            f"{exc}: materialize gold/minutes_training_set, gold/minutes_model and published/minutes_model first"
-        ) from exc
+    # The resource refused to start the run if no model is promoted (naming the command that trains one).
+    run_id, model_dir = minutes_model.current()
     model = load_model(str(model_dir))
     frames, flagged = {}, {}
     for key in context.partition_keys:

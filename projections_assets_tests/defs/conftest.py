@@ -7,18 +7,24 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
-from projections_assets.defs.resources import LakeReader, LeagueSources
+from projections_assets.defs.resources import CurrentMinutesModel, LakeReader, LeagueSources
 from projections_assets.platform.io_manager import LakeIOManager
 from projections_assets_tests.conftest import LEAGUE_SEASONS, LEAGUE_SEED
 
 
-def league_sources(league_dir: Path, **overrides) -> LeagueSources:
-    """The in-process league feed; retries do not sleep (nothing in a test waits on a clock)."""
+# A frozen league clock after the test league's last game: everything has happened (backfills of any date).
+LEAGUE_END_OF_TIME = "2100-01-01T00:00:00Z"
+
+
+def league_sources(league_dir: Path, clock: str = LEAGUE_END_OF_TIME, **overrides) -> LeagueSources:
+    """The in-process league feed, its clock frozen at `clock`; retries do not sleep (nothing here waits)."""
     return LeagueSources(
         seed=LEAGUE_SEED,
         seasons=LEAGUE_SEASONS,
         league_dir=str(league_dir),
         retry_base_delay_s=0.0,
+        clock_start=clock,
+        clock_speed=0.0,
         **overrides,
     )
 
@@ -27,6 +33,7 @@ def resources(lake_root: Path, sources: dg.ConfigurableResource) -> dict[str, ob
     return {
         "io_manager": LakeIOManager(lake_root=str(lake_root)),
         "lake_reader": LakeReader(lake_root=str(lake_root)),
+        "minutes_model": CurrentMinutesModel(lake_root=str(lake_root)),
         "sources": sources,
     }
 
