@@ -77,11 +77,11 @@ SOURCES_KEY = "sources"
 CAPTURE_TAG = "projections/capture"
 LIVE_CAPTURE = "live"
 
-# The embedded default's league clock: the afternoon and evening of 2026-01-11 in league seed 7 (7 games;
-# a regular starter is ruled Out late in the afternoon, the day `make demo` replays), at 15 league minutes
-# per wall minute, from 11:00 ET to 02:00 ET (15 league hours = one wall hour), over and over. The anchor is
-# a whole wall hour, so every wall hour replays the same stretch: league 11:00 ET at minute 0, 16:00 at
-# minute 20, the 7 PM tips at minute 32, the day's last report (23:45) at minute 51 (docs/decisions.md 14).
+# The embedded default's league clock: the afternoon and evening of 2026-01-11 in league seed 7 (9 games,
+# tips from 15:00 to 21:00 ET; a regular starter is ruled Out late in the afternoon: the day `make demo`
+# replays), at 15 league minutes per wall minute, from 11:00 ET to 02:00 ET (15 league hours = one wall
+# hour), over and over. The anchor is a whole wall hour, so every wall hour replays the same stretch: league
+# 11:00 ET at minute 0, 16:30 at minute 22, the day's last slot (23:45) at minute 51 (docs/decisions.md 14).
 DEFAULT_CLOCK_START = "2026-01-11T11:00:00-05:00"
 DEFAULT_CLOCK_SPEED = 15.0
 DEFAULT_CLOCK_ANCHOR = "2026-01-01T00:00:00Z"

@@ -11,7 +11,6 @@ from projections_assets.defs.resources import CurrentMinutesModel, LakeReader, L
 from projections_assets.platform.io_manager import LakeIOManager
 from projections_assets_tests.conftest import LEAGUE_SEASONS, LEAGUE_SEED
 
-
 # A frozen league clock after the test league's last game: everything has happened (backfills of any date).
 LEAGUE_END_OF_TIME = "2100-01-01T00:00:00Z"
 
