@@ -324,7 +324,8 @@ class CurrentMinutesModel(dg.ConfigurableResource):
             return ArtifactStore(lake).current(MINUTES_MODEL_NAME)
         except NoCurrentArtifact as exc:
             raise NoCurrentArtifact(
-                f"{exc} in the lake {lake.root}, and a slate run projects with it: {TRAIN_MINUTES_HINT}"
+                f"no minutes model has been promoted yet in the lake {lake.root}, and a slate run projects "
+                f"with it: {TRAIN_MINUTES_HINT}"
             ) from exc
 
 
