@@ -17,9 +17,11 @@ test: setup services
 demo: setup
 	DAGSTER_HOME=$(CURDIR)/.dagster_home .venv/bin/projections demo
 
-# The Dagster UI on the embedded instance, bound to loopback.
+# The Dagster UI on the embedded instance, bound to loopback. A run's launch waits for its worker to load
+# the code location, which takes over Dagster's default 60 s on a busy 2-core machine.
 ui: setup
-	DAGSTER_HOME=$(CURDIR)/.dagster_home .venv/bin/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000
+	DAGSTER_HOME=$(CURDIR)/.dagster_home DAGSTER_GRPC_TIMEOUT_SECONDS=300 \
+	  .venv/bin/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000
 
 lint: setup
 	.venv/bin/ruff check projections_assets projections_assets_tests bench

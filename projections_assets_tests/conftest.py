@@ -1,14 +1,19 @@
+import contextlib
+import io
 import os
+import shutil
 import subprocess
 import sys
 import uuid
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from projections_assets.league.generate import ensure_league
 from projections_assets.platform.lake import Lake
+from projections_assets.settings import LAKE_ROOT_ENV
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 # The real source payloads (never edited); fixtures/real/README.md gives their provenance.
@@ -70,3 +75,30 @@ def trained_lake(tmp_path_factory: pytest.TempPathFactory, league_dir: Path):
     from projections_assets_tests.history import build_trained_lake
 
     return build_trained_lake(tmp_path_factory.mktemp("trained") / "lake", league_dir)
+
+
+@dataclass(frozen=True)
+class DemoRun:
+    """What `projections demo` left behind: an instance with history and a promoted model, and its output."""
+
+    home: Path
+    lake: Path
+    summary: dict
+    out: str
+
+
+@pytest.fixture(scope="session")
+def demo_run(tmp_path_factory: pytest.TempPathFactory, league_dir: Path) -> DemoRun:
+    """The demo on the test league with a short history and two replayed reports, once per session."""
+    from projections_assets.cli.demo import run_demo
+
+    root = tmp_path_factory.mktemp("demo")
+    home = root / "home"
+    home.mkdir()
+    shutil.copy(REPO_ROOT / "dagster.yaml", home / "dagster.yaml")
+    out = io.StringIO()
+    with pytest.MonkeyPatch.context() as env, contextlib.redirect_stdout(out):
+        env.setenv("DAGSTER_HOME", str(home))
+        env.setenv(LAKE_ROOT_ENV, str(root / "lake"))
+        summary = run_demo(LEAGUE_SEED, history_days=4, label_days=12, league_dir=league_dir, max_reports=2)
+    return DemoRun(home, root / "lake", summary, out.getvalue())

@@ -40,4 +40,6 @@ def _small_league(product: dg.Definitions) -> dg.Definitions:
     )
 
 
-defs = _small_league(definitions.defs)
+@dg.definitions
+def defs() -> dg.Definitions:
+    return _small_league(definitions.build_definitions())

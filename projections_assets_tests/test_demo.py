@@ -2,38 +2,31 @@
 
 from __future__ import annotations
 
-import shutil
-
 import dagster as dg
 
-from projections_assets.cli.demo import run_demo
 from projections_assets.contracts import gold as gold_contracts
 from projections_assets.platform.lake import Lake, PartitionLocation
 from projections_assets.platform.publish import load_partition
-from projections_assets_tests.conftest import LEAGUE_SEED, REPO_ROOT
+from projections_assets_tests.conftest import DemoRun
 
 
-def test_demo_replays_reports_into_projections(tmp_path, league_dir, monkeypatch, capsys) -> None:
-    home = tmp_path / "home"
-    home.mkdir()
-    shutil.copy(REPO_ROOT / "dagster.yaml", home / "dagster.yaml")
-    monkeypatch.setenv("DAGSTER_HOME", str(home))
-    monkeypatch.setenv("PROJECTIONS_LAKE_ROOT", str(tmp_path / "lake"))
-
-    summary = run_demo(LEAGUE_SEED, history_days=4, label_days=12, league_dir=league_dir, max_reports=2)
-
+def test_demo_replays_reports_into_projections(demo_run: DemoRun, monkeypatch) -> None:
+    monkeypatch.setenv("DAGSTER_HOME", str(demo_run.home))
+    summary = demo_run.summary
     runs = summary["runs"]
     assert len(runs) == 2 and runs[0]["partition"] < runs[1]["partition"]
     assert all(r["partition"].startswith(summary["day"]) for r in runs)
-    lake = Lake(tmp_path / "lake")
+    lake = Lake(demo_run.lake)
     with dg.DagsterInstance.get() as instance:
         for r in runs:
-            assert instance.get_run_by_id(r["run_id"]).status == dg.DagsterRunStatus.SUCCESS
+            run = instance.get_run_by_id(r["run_id"])
+            assert run.status == dg.DagsterRunStatus.SUCCESS
+            assert run.job_name == "slate"
             proj = load_partition(
                 lake, gold_contracts.MINUTES_PROJECTIONS.table, PartitionLocation.from_key(r["partition"])
             )
             assert len(proj) and (proj["model_run_id"] != "").all()
-    out = capsys.readouterr().out
+    out = demo_run.out
     for r in runs:
         assert f"new report {r['report']} -> slate run {r['partition']}" in out
     assert out.count("top projected minutes") == 2 and ("who moved" in out or "nobody moved" in out)

@@ -1,11 +1,13 @@
 """`projections demo`: the whole product on one simulated slate day, end to end.
 
 1. Generate the simulated league (once per seed, into `.league/`).
-2. Serve its feed on 127.0.0.1 with a clock the demo controls.
+2. Run the code location's own Definitions (`projections_assets.definitions`)
+   on the embedded default sources, the league's in-process feed, with the
+   league clock frozen where the demo wants it (each run's resource config).
 3. Materialize history with single-run backfills: labels of the weeks before
    the demo day, and the slate's sources and snapshots at two slots a day.
 4. Train the minutes model and promote it (the training job, with its checks).
-5. Replay the demo day's evening through the injury report sensor: the feed's
+5. Replay the demo day's evening through the injury report sensor: the league
    clock steps from report to report, the sensor asks for each report's slot,
    and the slate job runs it; every slot's minutes projections are printed,
    with who moved and why.
@@ -122,16 +124,13 @@ def run_demo(
 
     from projections_assets.contracts import gold as gold_contracts
     from projections_assets.contracts import sources as source_contracts
-    from projections_assets.definitions import defs as product_defs
+    from projections_assets.definitions import build_definitions
     from projections_assets.defs.gold import SILVER_INPUTS
-    from projections_assets.defs.jobs import JOBS
-    from projections_assets.defs.resources import HttpSources, LakeReader, OracleResource, lake_io_manager
+    from projections_assets.defs.resources import SOURCES_KEY, LakeReader, LeagueSources
     from projections_assets.defs.sensors import injury_report_sensor
-    from projections_assets.league.feed import Clock, Feed, serve
     from projections_assets.league.generate import ensure_league, read_league_tables
     from projections_assets.platform.lake import PartitionLocation
     from projections_assets.platform.publish import load_partition
-    from projections_assets.sources.simulated import league_payloads
 
     say = progress("demo")
     league_dir = league_dir or default_league_dir(seed)
@@ -146,25 +145,26 @@ def run_demo(
         f"demo day {day.isoformat()} ({int((tables['games']['game_date'].astype(str) == day.isoformat()).sum())} games)"
     )
 
-    feed = Feed(league_payloads(seed, league_dir), Clock(_slot_instant(day, "08:00")))
-    with serve(feed) as server, dg.DagsterInstance.get() as instance:
-        sources = HttpSources(base_url=server.url, min_interval_s=0.0, retry_base_delay_s=0.2)
+    # The demo's only change to the embedded default: where the league is, and a frozen league clock.
+    league = {"seed": seed, "league_dir": str(league_dir), "clock_speed": 0.0}
+
+    def sources_at(instant: datetime) -> dict:
+        return {"resources": {SOURCES_KEY: {"config": {**league, "clock_start": instant.isoformat()}}}}
+
+    history_clock = _slot_instant(day, "08:00")
+    # The demo is the embedded deployment whatever the environment names: it drives the simulated league.
+    product_defs = build_definitions("embedded")
+    with dg.DagsterInstance.get() as instance:
         say(
-            f"league feed on {server.url}, clock {feed.clock.now().isoformat()}; Dagster home {instance.root_directory}"
+            f"league clock frozen at {history_clock.isoformat()} for the history, then stepped report by report; "
+            f"Dagster home {instance.root_directory}"
         )
-        resources = {
-            "io_manager": lake_io_manager(),
-            "lake_reader": LakeReader(),
-            "sources": sources,
-            "oracle": OracleResource(),
-        }
-        defs = dg.Definitions(assets=product_defs().assets, jobs=JOBS, resources=resources)
 
         def run(job: str, what: str, run_config: dict | None = None, **kwargs) -> dg.ExecuteInProcessResult:
             started = time.monotonic()
             # The demo prints its own progress; Dagster's step-by-step log stays in the UI.
             quiet = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
-            result = defs.resolve_job_def(job).execute_in_process(
+            result = product_defs.resolve_job_def(job).execute_in_process(
                 instance=instance, raise_on_error=False, run_config={**quiet, **(run_config or {})}, **kwargs
             )
             if not result.success:
@@ -180,6 +180,7 @@ def run_demo(
         run(
             "labels",
             "labels backfill",
+            sources_at(history_clock),
             asset_selection=[dg.AssetKey(["bronze", "boxscores"]), dg.AssetKey(["labels", "game_labels"])],
             tags=_range_tags(first_label.isoformat(), (day - timedelta(days=1)).isoformat()),
         )
@@ -201,6 +202,7 @@ def run_demo(
             run(
                 "slate",
                 f"slate backfill at {slot}",
+                sources_at(history_clock),
                 asset_selection=history_keys,
                 tags=_range_tags(
                     f"{first.isoformat()}|{slot}", f"{(day - timedelta(days=1)).isoformat()}|{slot}"
@@ -233,9 +235,11 @@ def run_demo(
         say(f"replaying {day} from {REPLAY_FROM} ET through the injury report sensor, report by report")
         while clock < tips.max() and (max_reports is None or len(runs) < max_reports):
             clock += pd.Timedelta(minutes=15)
-            feed.clock.start = (clock + pd.Timedelta(minutes=1)).to_pydatetime()
+            # A minute after the slot: its report is out, as the sensor would find it live.
+            league_now = (clock + pd.Timedelta(minutes=1)).to_pydatetime()
+            sources = LeagueSources(**league, clock_start=league_now.isoformat())
             context = dg.build_sensor_context(
-                cursor=cursor, instance=instance, resources={"sources": sources}
+                cursor=cursor, instance=instance, resources={SOURCES_KEY: sources}
             )
             result = injury_report_sensor(context)
             cursor = result.cursor or cursor
@@ -248,6 +252,7 @@ def run_demo(
                 outcome = run(
                     "slate",
                     f"slate {request.partition_key}",
+                    sources_at(league_now),
                     partition_key=request.partition_key,
                     asset_selection=request.asset_selection,
                     tags={**request.tags, "dagster/run_key": request.run_key or ""},

@@ -9,6 +9,11 @@ by the league and the cursor moves past it; anything else is "not yet", and
 the walk stops there until the next tick. The source's clock comes from its
 `Date` header, so the same code follows the real site and a simulated feed
 running on its own clock.
+
+A report's run waits until its partition's instant has come (`due`): the
+night's reports belong to the morning's first slot, which a run cannot
+capture before 08:00. A clock far behind the cursor (`went_back`) is a
+replayed league that started over; a real site's clock never goes back.
 """
 
 from __future__ import annotations
@@ -20,7 +25,7 @@ from datetime import datetime, timedelta
 import pandas as pd
 
 from projections_assets.core.bronze import report_candidates
-from projections_assets.partitions import slot_for
+from projections_assets.partitions import parse_key, slot_for
 
 # How long after its stamp a report may still appear (the NBA posts a few minutes late at times).
 PUBLISH_GRACE = timedelta(minutes=30)
@@ -28,6 +33,8 @@ PUBLISH_GRACE = timedelta(minutes=30)
 MAX_PROBES = 48
 # With no cursor yet, start this far before the source's clock so the current report is picked up.
 FIRST_LOOKBACK = timedelta(minutes=30)
+# A source clock this far behind the cursor went back (a replay started over), not a late report.
+REWIND = timedelta(hours=1)
 
 
 @dataclass(frozen=True)
@@ -102,3 +109,25 @@ def watch(
 def first_cursor(source_now: datetime) -> datetime:
     """Where a watcher with no cursor starts: shortly before the source's clock."""
     return source_now - FIRST_LOOKBACK
+
+
+def went_back(after: datetime, source_now: datetime | None) -> bool:
+    """Whether the source's clock is far behind the cursor: a replayed league started over."""
+    return source_now is not None and source_now < after - REWIND
+
+
+def due(
+    found: list[FoundReport], waiting: dict[str, str], source_now: datetime | None
+) -> tuple[dict[str, str], dict[str, str]]:
+    """(partition -> report) runs due now, and those still waiting for their partition's instant.
+
+    One run per partition, keyed by its newest report (`waiting` holds earlier
+    finds, so `found` overrides it). With no source clock everything is due.
+    """
+    newest = {**waiting, **{f.partition_key: f.file_name for f in found}}
+    ready = {
+        key: name
+        for key, name in newest.items()
+        if source_now is None or parse_key(key).run_as_of_ts <= source_now
+    }
+    return ready, {key: name for key, name in newest.items() if key not in ready}

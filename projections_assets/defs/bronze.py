@@ -22,7 +22,13 @@ from projections_assets.contracts import sources as contracts
 from projections_assets.core import bronze
 from projections_assets.defs.checks import contract_check_specs, contract_outputs
 from projections_assets.defs.partitions import GAME_DATE_PARTITIONS, SLATE_PARTITIONS
-from projections_assets.defs.resources import LakeReader, SourcesResource, partition_inputs_metadata
+from projections_assets.defs.resources import (
+    CAPTURE_TAG,
+    LIVE_CAPTURE,
+    LakeReader,
+    SourcesResource,
+    partition_inputs_metadata,
+)
 from projections_assets.nba.calendar import season_label, season_start_year
 from projections_assets.parsers import boxscore, contest_standings, draftables, lineups, schedule
 from projections_assets.partitions import parse_key, slot_window
@@ -31,8 +37,6 @@ from projections_assets.platform.lake import PartitionLocation
 from projections_assets.sources.http import NotPublished
 from projections_assets.sources.recorder import CaptureRecorder
 
-CAPTURE_TAG = "projections/capture"
-LIVE_CAPTURE = "live"
 GROUP = "bronze"
 
 

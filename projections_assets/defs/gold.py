@@ -23,7 +23,7 @@ from pydantic import Field
 from projections_assets.contracts import gold as contracts
 from projections_assets.contracts import labels as label_contracts
 from projections_assets.contracts import silver as silver_contracts
-from projections_assets.contracts.base import TableContract
+from projections_assets.platform.contracts import TableContract
 from projections_assets.core import minutes, training
 from projections_assets.core.features import PlayerHistory, SlateInputs
 from projections_assets.defs.checks import (
@@ -33,14 +33,19 @@ from projections_assets.defs.checks import (
     selected_check_names,
 )
 from projections_assets.defs.partitions import SLATE_PARTITIONS
-from projections_assets.defs.resources import LakeReader, partition_inputs_metadata
+from projections_assets.defs.resources import (
+    MINUTES_MODEL_NAME,
+    CurrentMinutesModel,
+    LakeReader,
+    partition_inputs_metadata,
+)
 from projections_assets.platform.artifacts import GATES_FILE, ArtifactStore, GateResult, NoCurrentArtifact
 from projections_assets.platform.lake import PartitionLocation
 from projections_assets.platform.pointers import PromotionRefused
 from projections_assets.platform.publish import load_partition, verify_run_record
 
 GROUP = "gold"
-MODEL_NAME = "minutes"
+MODEL_NAME = MINUTES_MODEL_NAME
 # Label history the features look back over (a season and its predecessor's tail).
 LABEL_LOOKBACK = timedelta(days=400)
 CHECK_PARITY = "parity_with_partitions"
@@ -430,15 +435,11 @@ minutes_model_promotion = build_model_promotion_asset(
     tags={"layer": "gold"},
 )
 def minutes_projections_asset(
-    context: dg.AssetExecutionContext, lake_reader: LakeReader, features, roster
+    context: dg.AssetExecutionContext, minutes_model: CurrentMinutesModel, features, roster
 ) -> Iterator:
     """Minutes p10/p50/p90, play probability and team-reconciled expected minutes for every rostered player."""
-    try:
-        run_id, model_dir = ArtifactStore(lake_reader.lake()).current(MODEL_NAME)
-    except NoCurrentArtifact as exc:
-        raise NoCurrentArtifact(
-            f"{exc}: materialize gold/minutes_training_set, gold/minutes_model and published/minutes_model first"
-        ) from exc
+    # The resource refused to start the run if no model is promoted (naming the command that trains one).
+    run_id, model_dir = minutes_model.current()
     model = load_model(str(model_dir))
     frames, flagged = {}, {}
     for key in context.partition_keys:

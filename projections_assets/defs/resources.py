@@ -1,14 +1,17 @@
 """Resources shared by every asset: the lake IO manager, the lake reader and the sources."""
 
+import os
 from collections.abc import Mapping, Sequence
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import dagster as dg
 import pandas as pd
 from pydantic import Field, PrivateAttr
 
-from projections_assets.league.feed import FaultRule, Faults
+from projections_assets.league.feed import Clock, FaultRule, Faults
+from projections_assets.partitions import parse_key
+from projections_assets.platform.artifacts import ArtifactStore, NoCurrentArtifact
 from projections_assets.platform.io_manager import LAKE_INPUTS_METADATA_KEY, LakeIOManager
 from projections_assets.platform.lake import Lake, TableRef
 from projections_assets.platform.manifests import InputRecord
@@ -16,7 +19,7 @@ from projections_assets.platform.reader import HistoryRead, read_history
 from projections_assets.settings import LAKE_ROOT_ENV, default_league_dir, resolve_lake_root
 from projections_assets.sources.clients import HttpSourceClient, SourceClient, SourceHosts
 from projections_assets.sources.http import HostRateLimiter, RetryPolicy, SourceHttpClient
-from projections_assets.sources.simulated import league_client, league_feed
+from projections_assets.sources.simulated import league_client, league_feed, league_generated
 
 LAKE_IO_MANAGER_KEY = "io_manager"
 # The product's table contracts, handed to the platform's IO manager (which imports no contract).
@@ -26,6 +29,9 @@ CONTRACT_LOOKUP = "projections_assets.contracts:get_contract"
 def lake_io_manager(lake_root: str | dg.EnvVar | None = None) -> LakeIOManager:
     """The lake IO manager enforcing the product's contracts."""
     return LakeIOManager(lake_root=lake_root, contracts=CONTRACT_LOOKUP)
+
+
+MINUTES_MODEL_KEY = "minutes_model"
 
 
 class LakeReader(dg.ConfigurableResource):
@@ -77,8 +83,43 @@ def partition_inputs_metadata(
 
 
 SOURCES_KEY = "sources"
-# Before the simulated league's first game and after its last: a clock that has seen everything.
-LEAGUE_END_OF_TIME = "2100-01-01T00:00:00Z"
+# Runs tagged `projections/capture=live` (the pollers) fetch the polled sources as they are now.
+CAPTURE_TAG = "projections/capture"
+LIVE_CAPTURE = "live"
+
+# The embedded default's league clock: the afternoon and evening of 2026-01-11 in league seed 7 (9 games,
+# tips from 15:00 to 21:00 ET; a regular starter is ruled Out late in the afternoon: the day `make demo`
+# replays), at 15 league minutes per wall minute, from 11:00 ET to 02:00 ET (15 league hours = one wall
+# hour), over and over. The anchor is a whole wall hour, so every wall hour replays the same stretch: league
+# 11:00 ET at minute 0, 16:30 at minute 22, the day's last slot (23:45) at minute 51 (docs/decisions.md 17).
+DEFAULT_CLOCK_START = "2026-01-11T11:00:00-05:00"
+DEFAULT_CLOCK_SPEED = 15.0
+DEFAULT_CLOCK_ANCHOR = "2026-01-01T00:00:00Z"
+DEFAULT_CLOCK_REPLAY_HOURS = 15.0
+LEAGUE_DIR_ENV = "PROJECTIONS_LEAGUE_DIR"
+CLOCK_START_ENV = "PROJECTIONS_LEAGUE_CLOCK_START"
+CLOCK_SPEED_ENV = "PROJECTIONS_LEAGUE_CLOCK_SPEED"
+CLOCK_ANCHOR_ENV = "PROJECTIONS_LEAGUE_CLOCK_ANCHOR"
+CLOCK_REPLAY_ENV = "PROJECTIONS_LEAGUE_CLOCK_REPLAY_HOURS"
+# A run's partition tags (a single partition, or the ends of a single-run range backfill).
+_PARTITION_TAGS = ("dagster/partition", "dagster/asset_partition_range_end")
+
+
+def _setting(configured: object, env: str, default: str) -> str:
+    """A field's value: configured, else the environment variable (read when used, never at import), else the default."""
+    if configured is not None:
+        return str(configured)
+    return os.environ.get(env) or default
+
+
+def _instant(text: str, what: str) -> datetime:
+    try:
+        value = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError as exc:
+        raise ValueError(
+            f"{what} {text!r} is not an ISO 8601 instant (e.g. 2026-01-11T16:30:00-05:00)"
+        ) from exc
+    return (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(UTC)
 
 
 class SourcesResource(dg.ConfigurableResource):
@@ -93,12 +134,22 @@ class SourcesResource(dg.ConfigurableResource):
     def client(self) -> SourceClient:
         raise NotImplementedError
 
+    def not_ready(self) -> str | None:
+        """Why the source cannot answer quickly right now (a sensor then skips its tick), or None."""
+        return None
+
     def retry_policy(self) -> RetryPolicy:
         return RetryPolicy(max_attempts=self.max_attempts, base_delay_s=self.retry_base_delay_s)
 
 
 class LeagueSources(SourcesResource):
-    """The simulated league, answered in-process by its feed (the embedded default)."""
+    """The simulated league, answered in-process by its feed (the embedded default).
+
+    The feed's clock is a pure function of wall time, `clock_start + (wall - clock_anchor) x clock_speed`,
+    going back to `clock_start` every `clock_replay_hours` of league time, so the sensor, the run workers
+    and the webserver all agree on league time. Runs capture each partition as of its own instant; the
+    clock says which partitions have happened yet and what the injury report site has published.
+    """
 
     seed: int = Field(default=7, description="Seed of the simulated league (same seed, same league).")
     seasons: int | None = Field(
@@ -106,13 +157,39 @@ class LeagueSources(SourcesResource):
     )
     league_dir: str | None = Field(
         default=None,
-        description="Where the league's tables are generated once. Unset: <project>/.league/seed=<seed>.",
-    )
-    clock: str = Field(
-        default=LEAGUE_END_OF_TIME,
         description=(
-            "The feed's 'now' (ISO instant): payloads published later do not exist yet. "
-            "Backfills ask for each partition's own instant, so the default (everything published) suits them."
+            "Where the league's tables are generated once. "
+            "Unset: $PROJECTIONS_LEAGUE_DIR at run time, else <project>/.league/seed=<seed>."
+        ),
+    )
+    clock_start: str | None = Field(
+        default=None,
+        description=(
+            "The league instant the clock shows at `clock_anchor` (ISO 8601; naive means UTC). "
+            f"Unset: ${CLOCK_START_ENV} at run time, else {DEFAULT_CLOCK_START} (11 AM ET of the day "
+            "`make demo` replays)."
+        ),
+    )
+    clock_speed: float | None = Field(
+        default=None,
+        description=(
+            "League seconds per wall second; 0 freezes the clock at `clock_start`. "
+            f"Unset: ${CLOCK_SPEED_ENV}, else {DEFAULT_CLOCK_SPEED:g} (15 league minutes per wall minute)."
+        ),
+    )
+    clock_anchor: str | None = Field(
+        default=None,
+        description=(
+            "The wall-clock instant (ISO 8601) at which league time is `clock_start`. "
+            f"Unset: ${CLOCK_ANCHOR_ENV}, else {DEFAULT_CLOCK_ANCHOR} (a whole hour: with the default "
+            "replay every wall hour starts the replay again)."
+        ),
+    )
+    clock_replay_hours: float | None = Field(
+        default=None,
+        description=(
+            "League hours after which the clock goes back to `clock_start` and replays them; 0: never. "
+            f"Unset: ${CLOCK_REPLAY_ENV}, else {DEFAULT_CLOCK_REPLAY_HOURS:g} (11:00 to 02:00 ET)."
         ),
     )
     faults: list[str] = Field(
@@ -126,15 +203,65 @@ class LeagueSources(SourcesResource):
     _faults: Faults | None = PrivateAttr(default=None)
 
     def league_path(self) -> Path:
-        return Path(self.league_dir) if self.league_dir else default_league_dir(self.seed)
+        configured = self.league_dir or os.environ.get(LEAGUE_DIR_ENV)
+        return Path(configured) if configured else default_league_dir(self.seed)
+
+    def league_clock(self) -> Clock:
+        """The feed's clock as configured (fields, else their environment variables, else the defaults)."""
+        speed_text = _setting(self.clock_speed, CLOCK_SPEED_ENV, str(DEFAULT_CLOCK_SPEED))
+        replay_text = _setting(self.clock_replay_hours, CLOCK_REPLAY_ENV, str(DEFAULT_CLOCK_REPLAY_HOURS))
+        try:
+            speed, replay_hours = float(speed_text), float(replay_text)
+        except ValueError as exc:
+            raise ValueError(
+                f"league clock: speed {speed_text!r} and replay hours {replay_text!r} must be numbers"
+            ) from exc
+        return Clock(
+            start=_instant(_setting(self.clock_start, CLOCK_START_ENV, DEFAULT_CLOCK_START), "clock_start"),
+            speed=speed,
+            anchor=_instant(
+                _setting(self.clock_anchor, CLOCK_ANCHOR_ENV, DEFAULT_CLOCK_ANCHOR), "clock_anchor"
+            ),
+            replay=timedelta(hours=replay_hours) if replay_hours else None,
+        )
+
+    def not_ready(self) -> str | None:
+        path = self.league_path()
+        if league_generated(path):
+            return None
+        seasons = self.seasons or 3
+        return (
+            f"the simulated league (seed {self.seed}) is not generated in {path} yet, and a sensor tick does not "
+            f"generate it (about a minute): run `make demo`, or `projections league generate --seed {self.seed} "
+            f"--seasons {seasons} --out {path}`"
+        )
+
+    def setup_for_execution(self, context: dg.InitResourceContext) -> None:
+        # A run of a partition the league has not reached would capture nothing (the reports are not
+        # published yet): refuse it before any step, naming the league's clock.
+        run = context.run
+        if run is None or run.tags.get(CAPTURE_TAG) == LIVE_CAPTURE:
+            return
+        keys = [run.tags[t] for t in _PARTITION_TAGS if t in run.tags and "|" in run.tags[t]]
+        if not keys:
+            return
+        latest = max((parse_key(k) for k in keys), key=lambda p: p.run_as_of_ts)
+        now = self.league_clock().now()
+        if latest.run_as_of_ts > now:
+            raise dg.Failure(
+                f"partition {latest.key} is at {latest.run_as_of_ts.isoformat()}, after the simulated league's clock "
+                f"({now.isoformat()}): it has not happened in the league yet. Run it once the clock has passed "
+                f"it, or set the clock (LeagueSources clock_start / clock_speed, or ${CLOCK_START_ENV} and "
+                f"${CLOCK_SPEED_ENV}; speed 0 freezes it)."
+            )
 
     def client(self) -> SourceClient:
         if self.faults and self._faults is None:
             # One seeded stream per resource (per run), so successive steps draw different faults.
             self._faults = Faults(tuple(_fault_rule(spec) for spec in self.faults))
-        faults = self._faults
-        clock = datetime.fromisoformat(self.clock.replace("Z", "+00:00")).astimezone(UTC)
-        feed = league_feed(self.seed, self.league_path(), clock, faults=faults, seasons=self.seasons)
+        feed = league_feed(
+            self.seed, self.league_path(), self.league_clock(), faults=self._faults, seasons=self.seasons
+        )
         return league_client(feed, retry=self.retry_policy(), read_timeout_s=self.read_timeout_s)
 
 
@@ -179,6 +306,39 @@ class HttpSources(SourcesResource):
         )
 
 
+MINUTES_MODEL_NAME = "minutes"
+TRAIN_MINUTES_HINT = (
+    "train one with the `train_minutes` job (`dagster job execute -m projections_assets.definitions "
+    "-j train_minutes -c CONFIG.yaml`, a training window in its config: README, Minutes) or run `make demo`"
+)
+
+
+class CurrentMinutesModel(dg.ConfigurableResource):
+    """The promoted minutes model (the lake's model pointer); a run that projects checks it before any step."""
+
+    lake_root: str | None = Field(
+        default=None,
+        description=(
+            "Directory of the lake. Unset: $PROJECTIONS_LAKE_ROOT at run time, else <project>/.lake."
+        ),
+    )
+
+    def setup_for_execution(self, context: dg.InitResourceContext) -> None:
+        # Resources are set up when a run starts: without a model the run fails before capturing anything.
+        self.current()
+
+    def current(self) -> tuple[str, Path]:
+        """(run id, directory) of the current minutes model; names the command that trains one if none."""
+        lake = Lake(resolve_lake_root(self.lake_root))
+        try:
+            return ArtifactStore(lake).current(MINUTES_MODEL_NAME)
+        except NoCurrentArtifact as exc:
+            raise NoCurrentArtifact(
+                f"no minutes model has been promoted yet in the lake {lake.root}, and a slate run projects "
+                f"with it: {TRAIN_MINUTES_HINT}"
+            ) from exc
+
+
 class OracleResource(dg.ConfigurableResource):
     """The simulated league's oracle (`projections league oracle --out DIR`), for evaluation only."""
 
@@ -202,6 +362,7 @@ def default_resources() -> ResourceMap:
     return {
         LAKE_IO_MANAGER_KEY: lake_io_manager(),
         "lake_reader": LakeReader(),
+        MINUTES_MODEL_KEY: CurrentMinutesModel(),
         SOURCES_KEY: LeagueSources(),
         "oracle": OracleResource(),
     }
@@ -218,6 +379,7 @@ def production_resources() -> ResourceMap:
     return {
         LAKE_IO_MANAGER_KEY: lake_io_manager(lake_root),
         "lake_reader": LakeReader(lake_root=lake_root),
+        MINUTES_MODEL_KEY: CurrentMinutesModel(lake_root=lake_root),
         SOURCES_KEY: HttpSources(odds_api_key=dg.EnvVar(ODDS_API_KEY_ENV)),
         # No oracle outside the simulated league: evaluation runs beside the baselines only.
         "oracle": OracleResource(),

@@ -5,7 +5,7 @@ from datetime import datetime
 
 import dagster as dg
 
-from projections_assets.core.report_watch import Probe, first_cursor, watch
+from projections_assets.core.report_watch import Probe, due, first_cursor, watch, went_back
 from projections_assets.defs.jobs import SLATE_JOB, slate_selection
 from projections_assets.defs.resources import SourcesResource
 from projections_assets.sources.clients import SourceClient
@@ -26,10 +26,16 @@ def _probe(client: SourceClient):
     return probe
 
 
-def _read_cursor(cursor: str | None) -> datetime | None:
+def _read_cursor(cursor: str | None) -> tuple[datetime | None, dict[str, str]]:
+    """(last report seen or passed, partition -> newest report of runs waiting for their slot)."""
     if not cursor:
-        return None
-    return datetime.fromisoformat(json.loads(cursor)["after"])
+        return None, {}
+    state = json.loads(cursor)
+    return datetime.fromisoformat(state["after"]), dict(state.get("waiting", {}))
+
+
+def _write_cursor(after: datetime, waiting: dict[str, str]) -> str:
+    return json.dumps({"after": after.isoformat(), **({"waiting": waiting} if waiting else {})})
 
 
 @dg.sensor(
@@ -38,12 +44,16 @@ def _read_cursor(cursor: str | None) -> datetime | None:
     default_status=dg.DefaultSensorStatus.STOPPED,
     description=(
         "Watches the official injury report site (or the league feed) for the next report, in both "
-        "file-naming eras, and requests the slate run of the report's own (game_date, slot) once per report."
+        "file-naming eras, and requests the slate run of the report's own (game_date, slot) once per report, "
+        "as soon as the source's clock has reached that slot."
     ),
 )
 def injury_report_sensor(context: dg.SensorEvaluationContext, sources: SourcesResource) -> dg.SensorResult:
+    not_ready = sources.not_ready()
+    if not_ready:
+        return dg.SensorResult(skip_reason=not_ready)
+    after, waiting = _read_cursor(context.cursor)
     with sources.client() as client:
-        after = _read_cursor(context.cursor)
         if after is None:
             now = client.probe_now()
             if now is None:
@@ -52,23 +62,32 @@ def injury_report_sensor(context: dg.SensorEvaluationContext, sources: SourcesRe
                 )
             after = first_cursor(now)
         result = watch(after, _probe(client))
+        if went_back(after, result.source_now):
+            context.log.info(
+                f"the source's clock went back to {result.source_now} (a replay started over): "
+                "watching again from there"
+            )
+            after, waiting = first_cursor(result.source_now), {}
+            result = watch(after, _probe(client))
         selection = slate_selection(include_polled=client.answers_as_of)
-    # Several reports of one slot (the night's reports all belong to 08:00) need one run: the newest's.
-    newest = {found.partition_key: found for found in result.found}
+    ready, waiting = due(result.found, waiting, result.source_now)
     requests = [
         dg.RunRequest(
-            run_key=f"injury-report:{found.file_name}",
+            run_key=f"injury-report:{name}",
             partition_key=key,
             asset_selection=selection,
-            tags={TRIGGER_TAG: "injury_report", REPORT_TAG: found.file_name},
+            tags={TRIGGER_TAG: "injury_report", REPORT_TAG: name},
         )
-        for key, found in newest.items()
+        for key, name in ready.items()
     ]
-    cursor = json.dumps({"after": (result.cursor or after).isoformat()})
+    cursor = _write_cursor(result.cursor or after, waiting)
     if not requests:
         clock = result.source_now.isoformat() if result.source_now else "unknown"
+        later = f"; waiting for the slot of {', '.join(sorted(waiting))}" if waiting else ""
         return dg.SensorResult(
-            skip_reason=f"no new report after {after.isoformat()} (source clock {clock}, {result.probes} probes)",
+            skip_reason=(
+                f"no new report after {after.isoformat()} (source clock {clock}, {result.probes} probes){later}"
+            ),
             cursor=cursor,
         )
     context.log.info(

@@ -21,8 +21,9 @@ Paths (the host is ignored; query parameters as listed):
 | `/lineup/getavailableplayerscsv?draftGroupId={id}` | `DKSalaries.csv` of a draft group |
 | `/contest/exportfullstandingscsv/{draftGroupId}` | contest standings CSV (the league runs one contest per group) |
 
-Time: the feed answers as of its `Clock` (a fixed instant, or one advancing at
-`speed` x real time). Every path but the PDFs also takes `at=ISO` to answer as
+Time: the feed answers as of its `Clock`, a pure function of wall time (a fixed
+instant, or `start + (wall - anchor) x speed`, optionally replaying a stretch
+of league time over and over). Every path but the PDFs also takes `at=ISO` to answer as
 of an earlier instant (a backfill); `at` or `date` later than the clock is a 400.
 Anything unknown or not yet published is a 404 (403 for PDFs).
 
@@ -43,8 +44,8 @@ import re
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -63,19 +64,49 @@ ACCESS_DENIED = (
 # --------------------------------------------------------------------------- clock
 
 
-@dataclass
+def wall_now() -> datetime:
+    """The machine's wall clock, in UTC."""
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
 class Clock:
-    """The feed's "now": `start`, advancing at `speed` x real time (0 = frozen) from construction."""
+    """The feed's "now", a pure function of wall time (no state: every process computes the same).
+
+    League time is `start + (wall - anchor) x speed`; with `replay` set it goes
+    back to `start` each time it has run `replay` of league time, so the same
+    stretch of the league replays forever. `speed` 0 freezes the clock at
+    `start` (then `anchor` does not matter).
+    """
 
     start: datetime
     speed: float = 0.0
-    _anchor: float = field(default_factory=time.monotonic, repr=False)
+    anchor: datetime | None = None
+    replay: timedelta | None = None
 
     def __post_init__(self) -> None:
-        self.start = as_utc(self.start)
+        object.__setattr__(self, "start", as_utc(self.start))
+        if self.anchor is not None:
+            object.__setattr__(self, "anchor", as_utc(self.anchor))
+        if self.speed < 0:
+            raise ValueError(f"clock speed must be >= 0, got {self.speed}")
+        if self.speed and self.anchor is None:
+            raise ValueError("a running clock (speed > 0) needs an anchor: the wall instant it shows `start`")
+        if self.replay is not None and self.replay <= timedelta(0):
+            raise ValueError(f"clock replay must be a positive duration, got {self.replay}")
+
+    def at(self, wall: datetime) -> datetime:
+        """League time at wall-clock instant `wall`."""
+        if not self.speed:
+            return self.start
+        assert self.anchor is not None
+        elapsed = (as_utc(wall) - self.anchor) * self.speed
+        if self.replay is not None:
+            elapsed %= self.replay
+        return self.start + elapsed
 
     def now(self) -> datetime:
-        return self.start + timedelta(seconds=(time.monotonic() - self._anchor) * self.speed)
+        return self.at(wall_now())
 
 
 # --------------------------------------------------------------------------- faults
@@ -301,12 +332,13 @@ def build_feed(
     speed: float = 0.0,
     seasons: int | None = None,
     faults: Faults | None = None,
+    anchor: datetime | None = None,
 ) -> Feed:
-    """Generate the league for `seed` and wrap it in a feed on a clock starting at `clock`."""
+    """Generate the league for `seed` and wrap it in a feed whose clock shows `clock` at `anchor` (default: now)."""
     from .generate import generate_league
 
     league = generate_league(seed, seasons=seasons)
-    return Feed(LeaguePayloads(league.tables), Clock(as_utc(clock), speed), faults)
+    return Feed(LeaguePayloads(league.tables), Clock(as_utc(clock), speed, anchor or wall_now()), faults)
 
 
 # --------------------------------------------------------------------------- loopback server

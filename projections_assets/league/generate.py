@@ -153,13 +153,17 @@ def generate_league(
 
 
 def write_league(league: League, out_dir: Path) -> list[Path]:
-    """Write each table as `<out_dir>/<name>.parquet`; returns the paths."""
+    """Write each table as `<out_dir>/<name>.parquet`, then the completeness marker; returns the tables' paths."""
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = []
     for name, df in league.tables.items():
         path = out_dir / f"{name}.parquet"
         df.to_parquet(path, index=False)
         paths.append(path)
+    # Last, so a reader (and `ensure_league`) never takes a half-written directory for a league.
+    (out_dir / COMPLETE_MARKER).write_text(
+        json.dumps({"seed": league.seed, "seasons": league.params.seasons, "tables": sorted(league.tables)})
+    )
     return paths
 
 
@@ -193,9 +197,6 @@ def ensure_league(
     tmp = Path(tempfile.mkdtemp(prefix=f".{league_dir.name}-", dir=league_dir.parent))
     try:
         write_league(league, tmp)
-        (tmp / COMPLETE_MARKER).write_text(
-            json.dumps({"seed": seed, "seasons": league.params.seasons, "tables": sorted(league.tables)})
-        )
         try:
             os.rename(tmp, league_dir)
         except OSError:

@@ -5,18 +5,19 @@ with the league feed as its handler, so simulated payloads take exactly the
 real path (URL, retries, bytes, parsers). The league's tables are generated
 once per seed into a directory and read from there (a few seconds), and kept
 per process, because sensors and runs create their resources many times.
+Generation takes about a minute: callers that must stay quick (a sensor tick)
+ask `league_generated` first and never trigger it.
 """
 
 from __future__ import annotations
 
 import threading
-from datetime import datetime
 from pathlib import Path
 
 import httpx
 
 from projections_assets.league.feed import Clock, Faults, Feed
-from projections_assets.league.generate import ensure_league, read_league_tables
+from projections_assets.league.generate import COMPLETE_MARKER, ensure_league, read_league_tables
 from projections_assets.league.payloads import LeaguePayloads
 from projections_assets.sources.clients import HttpSourceClient, SourceHosts
 from projections_assets.sources.http import RetryPolicy, SourceHttpClient
@@ -26,6 +27,11 @@ FEED_HOST = "http://league-feed.invalid"
 
 _payloads: dict[Path, LeaguePayloads] = {}
 _lock = threading.Lock()
+
+
+def league_generated(league_dir: Path) -> bool:
+    """Whether a complete league is on disk in `league_dir` (nothing to generate)."""
+    return league_dir.resolve() in _payloads or (league_dir / COMPLETE_MARKER).exists()
 
 
 def league_payloads(seed: int, league_dir: Path, seasons: int | None = None) -> LeaguePayloads:
@@ -55,10 +61,9 @@ def league_client(
 def league_feed(
     seed: int,
     league_dir: Path,
-    clock: datetime,
-    speed: float = 0.0,
+    clock: Clock,
     faults: Faults | None = None,
     seasons: int | None = None,
 ) -> Feed:
-    """The feed of league `seed` on a clock starting at `clock`."""
-    return Feed(league_payloads(seed, league_dir, seasons), Clock(clock, speed), faults)
+    """The feed of league `seed` (generated into `league_dir` on first use) on `clock`."""
+    return Feed(league_payloads(seed, league_dir, seasons), clock, faults)

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 
 from projections_assets.core.bronze import report_candidates
-from projections_assets.core.report_watch import Probe, watch
+from projections_assets.core.report_watch import FoundReport, Probe, due, watch, went_back
 
 ET = ZoneInfo("America/New_York")
 
@@ -97,3 +97,21 @@ def test_probes_per_tick_are_bounded() -> None:
     result = watch(et(2026, 2, 8, 12, 0), site.probe, max_probes=10)
     assert result.probes == 10 and len(result.found) == 10
     assert result.cursor == et(2026, 2, 8, 14, 30)  # the next tick continues from there
+
+
+def test_a_run_is_due_once_the_clock_reaches_its_slot_and_keeps_the_newest_report() -> None:
+    night = [FoundReport(et(2026, 2, 8, 0, 30), "a.pdf"), FoundReport(et(2026, 2, 8, 1, 0), "b.pdf")]
+    ready, waiting = due(night, {}, et(2026, 2, 8, 1, 5))
+    assert ready == {} and waiting == {"2026-02-08|08:00": "b.pdf"}
+    morning = [FoundReport(et(2026, 2, 8, 8, 0), "c.pdf"), FoundReport(et(2026, 2, 8, 8, 15), "d.pdf")]
+    ready, waiting = due(morning, waiting, et(2026, 2, 8, 8, 16))
+    assert ready == {"2026-02-08|08:00": "c.pdf", "2026-02-08|08:15": "d.pdf"} and waiting == {}
+    # A source that sends no clock cannot say a slot is still to come.
+    assert due(night, {}, None)[0] == {"2026-02-08|08:00": "b.pdf"}
+
+
+def test_only_a_clock_far_behind_the_cursor_went_back() -> None:
+    cursor = et(2026, 2, 8, 23, 45)
+    assert went_back(cursor, et(2026, 2, 8, 11, 0))
+    assert not went_back(cursor, et(2026, 2, 8, 23, 20))  # a late or skewed clock, not a replay
+    assert not went_back(cursor, None)

@@ -70,12 +70,40 @@ def test_without_a_cursor_it_starts_at_the_sources_clock(league_dir, instance) -
     assert json.loads(result.cursor)["after"].startswith("2026-01-16T17:30:00")
 
 
-def test_the_nights_reports_make_one_run_of_the_first_slot(league_dir, instance) -> None:
-    result = _tick(league_dir, "2025-12-11T12:45:00Z", _cursor("2025-12-10T23:30:00-05:00"), instance)
-    # 00:30 ... 07:30 all belong to the 08:00 slot: one run, keyed by the newest report.
-    assert [(r.partition_key, r.run_key) for r in result.run_requests] == [
+def test_the_nights_reports_wait_for_the_first_slot_then_make_one_run(league_dir, instance) -> None:
+    # 7:45 AM ET: the night's reports (00:30 ... 07:30) are out, but they belong to the 08:00 slot,
+    # which has not come yet: a run now could not capture as of 08:00. They wait in the cursor.
+    night = _tick(league_dir, "2025-12-11T12:45:00Z", _cursor("2025-12-10T23:30:00-05:00"), instance)
+    assert night.run_requests == []
+    assert json.loads(night.cursor)["waiting"] == {"2025-12-11|08:00": "Injury-Report_2025-12-11_07AM.pdf"}
+    assert "waiting for the slot of 2025-12-11|08:00" in night.skip_reason.skip_message
+    # 8:01 AM: one run of the first slot, keyed by the newest report.
+    morning = _tick(league_dir, "2025-12-11T13:01:00Z", night.cursor, instance)
+    assert [(r.partition_key, r.run_key) for r in morning.run_requests] == [
         ("2025-12-11|08:00", "injury-report:Injury-Report_2025-12-11_07AM.pdf")
     ]
+    assert "waiting" not in json.loads(morning.cursor)
+
+
+def test_a_replay_that_starts_over_is_watched_again_from_its_clock(league_dir, instance) -> None:
+    # The cursor is at 11:45 PM ET; the replayed league's clock went back to 5:16 PM of the same day.
+    result = _tick(league_dir, "2026-01-16T22:16:00Z", _cursor("2026-01-16T23:45:00-05:00"), instance)
+    assert [r.partition_key for r in result.run_requests] == ["2026-01-16|17:00", "2026-01-16|17:15"]
+    assert json.loads(result.cursor)["after"].startswith("2026-01-16T17:15:00")
+
+
+def test_a_league_not_generated_yet_skips_the_tick_and_names_the_command(tmp_path, instance) -> None:
+    missing = tmp_path / "no-league"
+    context = dg.build_sensor_context(
+        cursor=_cursor("2026-01-16T17:30:00-05:00"),
+        instance=instance,
+        resources={"sources": league_sources(missing, clock="2026-01-16T22:46:00Z")},
+    )
+    result = injury_report_sensor(context)
+    assert result.run_requests == [] and result.cursor is None
+    message = result.skip_reason.skip_message
+    assert "not generated" in message and "make demo" in message and "projections league generate" in message
+    assert not missing.exists()  # nothing was generated inside the tick
 
 
 def test_real_hosts_leave_the_polled_sources_to_the_pollers(league_dir, instance, monkeypatch) -> None:

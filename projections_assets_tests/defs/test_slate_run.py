@@ -104,3 +104,45 @@ def test_a_range_backfill_is_one_run_over_the_rectangle(tmp_path, league_dir, in
             lake.pointer_path(silver_contracts.SILVER_INJURIES.table, PartitionLocation.from_key(key))
         )
         assert pointer.run_id == result.run_id
+
+
+def _refusal(result: dg.ExecuteInProcessResult) -> str:
+    """The message a run failed with before any step (resource setup), with its causes."""
+    assert not result.success
+    assert not [e for e in result.all_events if e.event_type_value == "STEP_START"]
+    (failure,) = [e for e in result.all_events if e.event_type_value == "RESOURCE_INIT_FAILURE"]
+    error = failure.event_specific_data.error
+    messages = []
+    while error is not None:
+        messages.append(error.message)
+        error = error.cause
+    return "\n".join(messages)
+
+
+def test_without_a_promoted_model_a_slate_run_fails_before_any_step(tmp_path, league_dir, instance) -> None:
+    result = (
+        _defs(tmp_path / "lake", league_dir)
+        .resolve_job_def("slate")
+        .execute_in_process(instance=instance, partition_key="2026-01-16|17:45", raise_on_error=False)
+    )
+    message = _refusal(result)
+    assert "no minutes model has been promoted yet" in message
+    assert "train_minutes" in message and "make demo" in message
+    assert not (tmp_path / "lake").exists() or not any((tmp_path / "lake").rglob("*.parquet"))
+
+
+def test_a_partition_after_the_league_clock_fails_before_any_step(tmp_path, league_dir, instance) -> None:
+    # 5:46 PM ET: the 18:00 slot has not happened in the league yet.
+    result = (
+        _defs(tmp_path / "lake", league_dir)
+        .resolve_job_def("slate")
+        .execute_in_process(
+            instance=instance,
+            partition_key="2026-01-16|18:00",
+            asset_selection=[key for key in SLATE_KEYS if key in SOURCES_TO_SILVER],
+            raise_on_error=False,
+        )
+    )
+    message = _refusal(result)
+    assert "partition 2026-01-16|18:00" in message and "after the simulated league's clock" in message
+    assert "PROJECTIONS_LEAGUE_CLOCK_START" in message

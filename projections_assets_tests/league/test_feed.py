@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -14,7 +13,7 @@ import pytest
 from _league_cache import SEEDS, league
 
 from projections_assets.cli.feed import register as register_feed
-from projections_assets.league.feed import Clock, FaultRule, Faults, Feed, serve
+from projections_assets.league.feed import Clock, FaultRule, Faults, Feed, serve, wall_now
 from projections_assets.league.payloads import LeaguePayloads
 from projections_assets.parsers import (
     boxscore,
@@ -198,7 +197,9 @@ def test_at_answers_as_of_an_earlier_instant(client: httpx.Client, payloads: Lea
 
 def test_clock_advances_at_speed(payloads: LeaguePayloads) -> None:
     start = datetime(2026, 1, 15, 22, 29, tzinfo=UTC)
-    clock = Clock(start, speed=60.0, _anchor=time.monotonic() - 2.0)  # two real seconds = two minutes
+    clock = Clock(
+        start, speed=60.0, anchor=wall_now() - timedelta(seconds=2)
+    )  # two wall seconds = two minutes
     assert clock.now() - start >= timedelta(minutes=2)
     feed = Feed(payloads, clock)
     with httpx.Client(transport=httpx.MockTransport(feed.handle), base_url="https://feed.test") as c:
