@@ -23,7 +23,6 @@ from pydantic import Field
 from projections_assets.contracts import gold as contracts
 from projections_assets.contracts import labels as label_contracts
 from projections_assets.contracts import silver as silver_contracts
-from projections_assets.platform.contracts import TableContract
 from projections_assets.core import minutes, training
 from projections_assets.core.features import PlayerHistory, SlateInputs
 from projections_assets.defs.checks import (
@@ -40,6 +39,7 @@ from projections_assets.defs.resources import (
     partition_inputs_metadata,
 )
 from projections_assets.platform.artifacts import GATES_FILE, ArtifactStore, GateResult, NoCurrentArtifact
+from projections_assets.platform.contracts import TableContract
 from projections_assets.platform.lake import PartitionLocation
 from projections_assets.platform.pointers import PromotionRefused
 from projections_assets.platform.publish import load_partition, verify_run_record
