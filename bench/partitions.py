@@ -40,9 +40,7 @@ def main(argv: list[str] | None = None) -> int:
     as_of_keys = [f"k{i:04d}" for i in range(2000)]
     dynamic_like = dg.MultiPartitionsDefinition(
         {
-            "game_date": dg.DailyPartitionsDefinition(
-                "2023-10-01", timezone=EASTERN_NAME, end_offset=1
-            ),
+            "game_date": dg.DailyPartitionsDefinition("2023-10-01", timezone=EASTERN_NAME, end_offset=1),
             "run_as_of_ts": dg.StaticPartitionsDefinition(as_of_keys),
         }
     )

@@ -18,9 +18,15 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "league": ("projections_assets.cli.league", "the simulated NBA (generator and oracle)"),
     "feed": ("projections_assets.cli.feed", "the simulated league's payloads over loopback HTTP"),
     "parse": ("projections_assets.cli.parse", "parse a source payload file and print its rows as CSV"),
-    "bench": ("projections_assets.cli.bench", "run a benchmark (prints a table, writes bench/results/*.json)"),
+    "bench": (
+        "projections_assets.cli.bench",
+        "run a benchmark (prints a table, writes bench/results/*.json)",
+    ),
     "eval": ("projections_assets.cli.eval", "judge the models on a held-out league season"),
-    "demo": ("projections_assets.cli.demo", "the demo slate end to end: history, training, a replayed evening"),
+    "demo": (
+        "projections_assets.cli.demo",
+        "the demo slate end to end: history, training, a replayed evening",
+    ),
 }
 
 

@@ -41,4 +41,3 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     srv.add_argument("--verbose", action="store_true", help="log each request")
     srv.set_defaults(func=_serve_command)
-

@@ -192,4 +192,3 @@ def empty_like(columns: dict[str, str]) -> pd.DataFrame:
     for name in PROVENANCE:
         data[name] = pd.Series(dtype=TS if name in ("captured_at", "available_at") else "str")
     return pd.DataFrame(data)
-

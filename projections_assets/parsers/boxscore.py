@@ -96,6 +96,7 @@ BOXSCORE_COLUMNS: dict[str, str] = {
     **{column: "float64" for column in FLOAT_STATS.values()},
 }
 
+
 def _flag(value: Any, source: str, where: str) -> bool:
     # The live feed writes booleans as the strings "1" / "0".
     if value not in ("0", "1"):

@@ -82,6 +82,7 @@ LOBBY_COLUMNS: dict[str, str] = {
     "game_start_ts": UTC_TS,
 }
 
+
 def _fppg(row: Any, source: str, path: str) -> float | None:
     for i, attr in enumerate(need_list(row, "draftStatAttributes", source, path)):
         attr_path = join_path(join_path(path, "draftStatAttributes"), i)

@@ -54,6 +54,7 @@ class InjuryReportParseError(ParseError):
             where.append(f"field {column}")
         super().__init__(source, ", ".join(where) or DOCUMENT, problem)
 
+
 # Column dtype names accepted by `build_frame`; "date" means Python `datetime.date`
 # objects (pyarrow writes them as date32), everything else is a pandas dtype.
 DATE = "date"
