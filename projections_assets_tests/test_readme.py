@@ -33,6 +33,7 @@ import subprocess
 import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -40,9 +41,10 @@ import pytest
 from projections_assets.contracts import gold as gold_contracts
 from projections_assets.contracts import labels as label_contracts
 from projections_assets.defs.gold import MODEL_NAME
+from projections_assets.defs.resources import CLOCK_SPEED_ENV, CLOCK_START_ENV, LeagueSources
 from projections_assets.platform.artifacts import ArtifactStore
 from projections_assets.platform.lake import Lake, PartitionLocation
-from projections_assets.platform.pointers import read_pointer
+from projections_assets.platform.pointers import pointer_history, read_pointer
 from projections_assets.platform.publish import slate_pointer_path
 from projections_assets_tests import small_league_defs
 from projections_assets_tests.conftest import REPO_ROOT
@@ -166,6 +168,39 @@ def _model_promoted(ws: Workspace) -> None:
     assert run_id != ws.original_model_run
 
 
+def _clock_check(ws: Workspace) -> None:
+    """The two clock settings of the README: an evening of 2026-01-16, and a frozen clock past the league."""
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv(CLOCK_START_ENV, "2026-07-01T00:00:00Z")
+        env.setenv(CLOCK_SPEED_ENV, "0")
+        assert LeagueSources().league_clock().now() == datetime(2026, 7, 1, tzinfo=UTC)
+        env.delenv(CLOCK_SPEED_ENV)
+        env.setenv(CLOCK_START_ENV, "2026-01-16T11:00:00-05:00")
+        now = LeagueSources().league_clock().now()
+        start = datetime(2026, 1, 16, 16, tzinfo=UTC)
+        assert start <= now <= start + timedelta(hours=15), now
+    _make_dry_run("ui")(ws)
+
+
+def _publication_run(ws: Workspace, key: str) -> str:
+    """The run of the publication that made `key` the date's slate (earlier blocks published it)."""
+    day = PartitionLocation.from_key(key).game_date.isoformat()
+    runs = [e.run_id for e in pointer_history(slate_pointer_path(ws.lake, day)) if e.partition_key == key]
+    assert runs, f"no publication of {key} in the slate pointer's history"
+    return runs[-1]
+
+
+def _pinned(ws: Workspace) -> None:
+    run_id, _ = ArtifactStore(ws.lake).current(MODEL_NAME)
+    assert run_id == ws.original_model_run
+    pointer = read_pointer(slate_pointer_path(ws.lake, "2025-12-24"))
+    assert pointer is not None and pointer.partition_key == "2025-12-24|17:30"
+
+
+def _install_tested(ws: Workspace) -> None:
+    assert (REPO_ROOT / "projections_assets_tests" / "test_install.py").is_file()
+
+
 BACKFILL_RANGE = {"2025-12-01|17:30": "2025-12-23|17:30", "2025-12-31|17:30": "2025-12-24|17:30"}
 
 BLOCKS = [
@@ -198,11 +233,11 @@ BLOCKS = [
     ),
     Block(
         "one slot, labels of a week",
-        r"\"dagster/partition\": \"2026-01-16\|17:30\"",
+        r"\"dagster/partition\": \"2026-01-09\|17:30\"",
         # Outside the trained history, so the retraining below sees the same rows as the current model.
         replace={
-            "2026-01-16|17:30": "2025-12-24|17:45",
-            "2026-01-10...2026-01-16": "2025-12-26...2025-12-27",
+            "2026-01-09|17:30": "2025-12-24|17:45",
+            "2026-01-03...2026-01-09": "2025-12-26...2025-12-27",
         },
         check=_sources_check,
     ),
@@ -212,6 +247,32 @@ BLOCKS = [
         # The trained history's window: the same rows, so the candidate ties the current model and passes.
         replace={'"2025-12-01"': '"2026-01-02"', '"2026-01-10"': '"2026-01-16"'},
         check=_model_promoted,
+    ),
+    Block(
+        "league clock settings",
+        r"^PROJECTIONS_LEAGUE_CLOCK_START=\S+ make ui",
+        not_run="starts a server that runs until stopped; checked: the settings give the clock the README says",
+        check=_clock_check,
+    ),
+    Block(
+        "pins",
+        r"projections lake pin models/minutes",
+        # Back to the model the retraining above replaced, and 2025-12-24's slate back to its 17:30 slot.
+        replace=lambda ws: {
+            "MODEL_RUN_ID": ws.original_model_run,
+            "slate/2026-01-09": "slate/2025-12-24",
+            "SLATE_RUN_ID": _publication_run(ws, "2025-12-24|17:30"),
+        },
+        check=_pinned,
+    ),
+    Block(
+        "install",
+        r"pip install \.",
+        not_run=(
+            "installs from the package registry; checked: projections_assets_tests/test_install.py runs the "
+            "same three commands from a built wheel, offline, outside the repository"
+        ),
+        check=_install_tested,
     ),
 ]
 

@@ -2,8 +2,7 @@
 
 import dagster as dg
 
-from projections_assets.defs.resources import LakeReader
-from projections_assets.platform.io_manager import LakeIOManager
+from projections_assets.defs.resources import LakeReader, lake_io_manager
 from projections_assets.platform.lake import MANIFEST_FILE, PartitionLocation
 from projections_assets.platform.manifests import ManifestV1
 from projections_assets.platform.pointers import read_pointer
@@ -15,7 +14,7 @@ EARLY, LATE = "2025-12-07|17:30", "2025-12-07|18:00"
 
 def test_a_separate_publication_run_refuses_a_slot_whose_member_did_not_pass(lake, instance):
     res = {
-        "io_manager": LakeIOManager(lake_root=str(lake.root)),
+        "io_manager": lake_io_manager(str(lake.root)),
         "lake_reader": LakeReader(lake_root=str(lake.root)),
     }
     assert dg.materialize(TOY_ASSETS, partition_key=EARLY, resources=res, instance=instance).success
