@@ -123,7 +123,8 @@ def _ui_check(ws: Workspace) -> None:
     """What `make ui` serves: dagster dev on loopback over workspace.yaml, which loads."""
     proc = subprocess.run(["make", "-n", "ui"], cwd=REPO_ROOT, capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
-    (line,) = [ln for ln in proc.stdout.splitlines() if "dagster dev" in ln]
+    recipe = proc.stdout.replace("\\\n", " ")
+    (line,) = [ln for ln in recipe.splitlines() if "dagster dev" in ln]
     assert "-w workspace.yaml" in line and "-h 127.0.0.1" in line and "DAGSTER_HOME=" in line, line
     validate = subprocess.run(
         [str(Path(sys.executable).with_name("dagster")), "definitions", "validate", "-w", "workspace.yaml"],
