@@ -18,6 +18,10 @@ def test_compose_publishes_the_webserver_on_loopback_only_and_takes_secrets_from
     url = services["daemon"]["environment"]["DAGSTER_PG_URL"]
     assert url.startswith("postgresql+psycopg2://") and "${POSTGRES_PASSWORD" in url
     assert services["postgres"]["environment"]["POSTGRES_PASSWORD"].startswith("${POSTGRES_PASSWORD")
+    for name in ("webserver", "daemon"):
+        env = services[name]["environment"]
+        assert env["PROJECTIONS_DEPLOYMENT"] == "production"
+        assert env["ODDS_API_KEY"].startswith("${ODDS_API_KEY")
 
 
 def test_dockerfile_copies_files_that_exist_and_installs_from_the_lock():

@@ -159,7 +159,7 @@ class LeagueSources(SourcesResource):
         default=None,
         description=(
             "Where the league's tables are generated once. "
-            "Unset: $PROJECTIONS_LEAGUE_DIR at run time, else <project>/.league/seed=<seed>."
+            "Unset: $PROJECTIONS_LEAGUE_DIR at run time, else $PROJECTIONS_HOME (or the working directory)/.league/seed=<seed>."
         ),
     )
     clock_start: str | None = Field(
@@ -319,7 +319,7 @@ class CurrentMinutesModel(dg.ConfigurableResource):
     lake_root: str | None = Field(
         default=None,
         description=(
-            "Directory of the lake. Unset: $PROJECTIONS_LAKE_ROOT at run time, else <project>/.lake."
+            "Directory of the lake. Unset: $PROJECTIONS_LAKE_ROOT at run time, else $PROJECTIONS_HOME (or the working directory)/.lake."
         ),
     )
 

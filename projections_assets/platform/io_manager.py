@@ -95,7 +95,7 @@ class LakeIOManager(dg.ConfigurableIOManager):
     lake_root: str | None = Field(
         default=None,
         description=(
-            "Directory of the lake. Unset: $PROJECTIONS_LAKE_ROOT at run time, else <project>/.lake."
+            "Directory of the lake. Unset: $PROJECTIONS_LAKE_ROOT at run time, else $PROJECTIONS_HOME (or the working directory)/.lake."
         ),
     )
 

@@ -115,6 +115,9 @@ class ManifestV1(_Model):
 @cache
 def _git_sha() -> str | None:
     repo = Path(__file__).resolve().parents[2]
+    # Installed as a wheel, parents[2] is site-packages, which may sit inside some other checkout.
+    if not (repo / "pyproject.toml").is_file():
+        return None
     try:
         out = subprocess.run(
             ["git", "-C", str(repo), "rev-parse", "HEAD"],
