@@ -257,7 +257,8 @@ def rates_features(minutes_rows: pd.DataFrame, history: RatesHistory, priors: Pr
     out = t[[*RATES_ID_COLUMNS, *RATES_FEATURE_COLUMNS]].copy()
     out["position_group"] = pd.Categorical(out["position_group"], categories=["G", "F", "C"])
     dtypes = {**RATES_ID_COLUMNS, **RATES_FEATURE_COLUMNS}
-    out = out.astype({c: d for c, d in dtypes.items() if d != "category"})
+    # astype leaves a block per column: copy() consolidates them (merges of the frame stay fast).
+    out = out.astype({c: d for c, d in dtypes.items() if d != "category"}).copy()
     return out.sort_values(["game_id", "team_id", "player_id", "as_of_ts"]).reset_index(drop=True)
 
 
