@@ -382,8 +382,18 @@ def partition_rates_features(inputs: SlateInputs, labels: pd.DataFrame, priors: 
 
 def compare_rows(bulk: pd.DataFrame, live: pd.DataFrame, partition: str) -> list[dict]:
     """Every difference between the bulk rows and the live rows of one partition (missing rows, columns)."""
-    merged = bulk.merge(
-        live, on=["game_id", "player_id"], suffixes=("_bulk", "_live"), how="left", indicator=True
+    cols = ["game_id", "player_id", *RATES_FEATURE_COLUMNS]
+    # Only the compared columns, consolidated (a frame built column by column merges slowly).
+    merged = (
+        bulk[cols]
+        .copy()
+        .merge(
+            live[cols].copy(),
+            on=["game_id", "player_id"],
+            suffixes=("_bulk", "_live"),
+            how="left",
+            indicator=True,
+        )
     )
     problems: list[dict] = []
     missing = int((merged["_merge"] == "left_only").sum())
