@@ -20,6 +20,7 @@ from projections_assets.defs.evaluation import EVALUATION_ASSETS  # noqa: E402
 from projections_assets.defs.gold import GOLD_ASSETS  # noqa: E402
 from projections_assets.defs.jobs import JOBS, PUBLISHED_SLATE  # noqa: E402
 from projections_assets.defs.labels import LABEL_ASSETS  # noqa: E402
+from projections_assets.defs.rates import RATES_ASSETS  # noqa: E402
 from projections_assets.defs.resources import ResourceMap, default_resources, production_resources  # noqa: E402
 from projections_assets.defs.schedules import SCHEDULES  # noqa: E402
 from projections_assets.defs.sensors import SENSORS  # noqa: E402
@@ -54,6 +55,7 @@ def build_definitions(deployment: str | None = None) -> dg.Definitions:
             *BRONZE_ASSETS,
             *SILVER_ASSETS,
             *GOLD_ASSETS,
+            *RATES_ASSETS,
             PUBLISHED_SLATE,
             *LABEL_ASSETS,
             *EVALUATION_ASSETS,

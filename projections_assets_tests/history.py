@@ -1,4 +1,4 @@
-"""A small history for the gold tests: silver at two slots a day, the labels before it, a trained model.
+"""A small history for the gold tests: silver at two slots a day, the labels before it, trained models.
 
 Labels come through the real label path (box score payloads -> bronze -> labels). The silver history
 is written from the league's as-of adapter, which the league tests prove equal to the silver path, so
@@ -24,6 +24,7 @@ from projections_assets.defs.gold import (
     minutes_training_set_asset,
 )
 from projections_assets.defs.labels import game_labels_asset
+from projections_assets.defs.rates import RATES_TRAINING_ASSETS
 from projections_assets.defs.resources import OracleResource
 from projections_assets.league.asof import LeagueAsOf
 from projections_assets.league.generate import read_league_tables
@@ -37,6 +38,7 @@ SLOTS = ("17:00", "18:45")
 # Labels start this long before the silver history, so its first features have a trailing form.
 LABEL_LEAD = timedelta(days=30)
 TRAINING = [minutes_training_set_asset, minutes_model_asset, minutes_model_promotion]
+RATES_TRAINING = RATES_TRAINING_ASSETS
 SILVER = {
     "schedule": silver_contracts.SILVER_SCHEDULE,
     "roster": silver_contracts.SILVER_ROSTER,
@@ -92,13 +94,16 @@ def materialize_labels(
 
 @dataclass(frozen=True)
 class TrainedHistory:
-    """A lake holding the history and a promoted model, shared by a test session: copy it to write."""
+    """A lake holding the history and promoted models, shared by a test session: copy it to write."""
 
     root: Path
-    # The training run, whose model is the current one.
+    # The minutes training run, whose model is the current one.
     run_id: str
-    # The training run's check results, by check name.
+    # The minutes training run's check results, by check name.
     checks: dict[str, bool]
+    # The same of the rates training run.
+    rates_run_id: str
+    rates_checks: dict[str, bool]
 
     def copy_to(self, root: Path) -> Lake:
         shutil.copytree(self.root, root)
@@ -106,12 +111,15 @@ class TrainedHistory:
 
 
 def build_trained_lake(lake_root: Path, league_dir: Path) -> TrainedHistory:
-    """The silver history of FIRST..LAST, labels from FIRST - LABEL_LEAD and a model trained on them."""
+    """The silver history of FIRST..LAST, labels from FIRST - LABEL_LEAD, minutes and rates models on them."""
     seed_silver(Lake(lake_root), league_dir)
     res = history_resources(lake_root, league_dir)
     with dg.DagsterInstance.ephemeral() as instance:
         assert materialize_labels(instance, res, FIRST - LABEL_LEAD, LAST).success
         trained = dg.materialize(TRAINING, instance=instance, resources=res)
         assert trained.success
+        rates = dg.materialize(RATES_TRAINING, instance=instance, resources=res)
+        assert rates.success
     checks = {c.check_name: c.passed for c in trained.get_asset_check_evaluations()}
-    return TrainedHistory(lake_root, trained.run_id, checks)
+    rates_checks = {c.check_name: c.passed for c in rates.get_asset_check_evaluations()}
+    return TrainedHistory(lake_root, trained.run_id, checks, rates.run_id, rates_checks)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dagster as dg
 
 from projections_assets.contracts import gold as gold_contracts
+from projections_assets.contracts import rates as rates_contracts
 from projections_assets.platform.lake import Lake, PartitionLocation
 from projections_assets.platform.publish import load_partition
 from projections_assets_tests.conftest import DemoRun
@@ -26,6 +27,11 @@ def test_demo_replays_reports_into_projections(demo_run: DemoRun, monkeypatch) -
                 lake, gold_contracts.MINUTES_PROJECTIONS.table, PartitionLocation.from_key(r["partition"])
             )
             assert len(proj) and (proj["model_run_id"] != "").all()
+            # The slate run projected rates after minutes, for the same players.
+            rates = load_partition(
+                lake, rates_contracts.RATES_PROJECTIONS.table, PartitionLocation.from_key(r["partition"])
+            )
+            assert set(rates["player_id"]) == set(proj["player_id"]) and (rates["model_run_id"] != "").all()
     out = demo_run.out
     for r in runs:
         assert f"new report {r['report']} -> slate run {r['partition']}" in out

@@ -6,7 +6,8 @@
    league clock frozen where the demo wants it (each run's resource config).
 3. Materialize history with single-run backfills: labels of the weeks before
    the demo day, and the slate's sources and snapshots at two slots a day.
-4. Train the minutes model and promote it (the training job, with its checks).
+4. Train the minutes model and the rates model and promote them (the training
+   jobs, with their checks and gates).
 5. Replay the demo day's evening through the injury report sensor: the league
    clock steps from report to report, the sensor asks for each report's slot,
    and the slate job runs it; every slot's minutes projections are printed,
@@ -208,20 +209,20 @@ def run_demo(
                     f"{first.isoformat()}|{slot}", f"{(day - timedelta(days=1)).isoformat()}|{slot}"
                 ),
             )
+        window = {"start_date": first.isoformat(), "end_date": (day - timedelta(days=1)).isoformat()}
         say("training the minutes model on that history (parity and completeness checks, then promotion)")
         run(
             "train_minutes",
             "training",
-            run_config={
-                "ops": {
-                    "gold__minutes_training_set": {
-                        "config": {
-                            "start_date": first.isoformat(),
-                            "end_date": (day - timedelta(days=1)).isoformat(),
-                        }
-                    }
-                }
-            },
+            run_config={"ops": {"gold__minutes_training_set": {"config": window}}},
+        )
+        say(
+            "training the rates model on the same history (twelve heads, gated against the trailing baseline)"
+        )
+        run(
+            "train_rates",
+            "rates training",
+            run_config={"ops": {"gold__rates_training_set": {"config": window}}},
         )
 
         lake = LakeReader().lake()

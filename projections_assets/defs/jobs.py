@@ -21,15 +21,18 @@ from projections_assets.defs.gold import (
 )
 from projections_assets.defs.labels import LABEL_ASSETS
 from projections_assets.defs.publish import build_slate_publish_asset
+from projections_assets.defs.rates import RATES_TRAINING_ASSETS, SLATE_RATES_ASSETS
 from projections_assets.defs.silver import SILVER_ASSETS
 from projections_assets.platform.lake import TableRef
 
+# A slot's gold tables: minutes features and projections, then rates features and projections.
+SLATE_GOLD = [*SLATE_GOLD_ASSETS, *SLATE_RATES_ASSETS]
 # What a published slate is made of: the run of each table that the slot's pointer names.
 PUBLISHED_SLATE = build_slate_publish_asset(
-    [t for a in (*SILVER_ASSETS, *SLATE_GOLD_ASSETS) for t in [TableRef.from_path(k.path) for k in a.keys]]
+    [t for a in (*SILVER_ASSETS, *SLATE_GOLD) for t in [TableRef.from_path(k.path) for k in a.keys]]
 )
 # Every asset of a (game_date, slot) partition, sources first.
-SLATE_ASSETS = [*BRONZE_SLATE_ASSETS, *SILVER_ASSETS, *SLATE_GOLD_ASSETS, PUBLISHED_SLATE]
+SLATE_ASSETS = [*BRONZE_SLATE_ASSETS, *SILVER_ASSETS, *SLATE_GOLD, PUBLISHED_SLATE]
 SLATE_KEYS = [key for asset in SLATE_ASSETS for key in asset.keys]
 
 
@@ -83,4 +86,14 @@ TRAINING_JOB = dg.define_asset_job(
     description="Build the training set, train the minutes model and promote it if it is no worse.",
 )
 
-JOBS = [SLATE_JOB, CAPTURE_JOB, LABELS_JOB, EVALUATION_JOB, TRAINING_JOB]
+RATES_TRAINING_JOB = dg.define_asset_job(
+    "train_rates",
+    selection=[key for a in RATES_TRAINING_ASSETS for key in a.keys],
+    executor_def=dg.in_process_executor,
+    description=(
+        "Build the rates training set, train the twelve rates heads and promote them if they are no worse "
+        "than the current model and better than the trailing baseline."
+    ),
+)
+
+JOBS = [SLATE_JOB, CAPTURE_JOB, LABELS_JOB, EVALUATION_JOB, TRAINING_JOB, RATES_TRAINING_JOB]

@@ -32,6 +32,7 @@ def lake_io_manager(lake_root: str | dg.EnvVar | None = None) -> LakeIOManager:
 
 
 MINUTES_MODEL_KEY = "minutes_model"
+RATES_MODEL_KEY = "rates_model"
 
 
 class LakeReader(dg.ConfigurableResource):
@@ -339,6 +340,39 @@ class CurrentMinutesModel(dg.ConfigurableResource):
             ) from exc
 
 
+RATES_MODEL_NAME = "rates"
+TRAIN_RATES_HINT = (
+    "train one with the `train_rates` job (`dagster job execute -m projections_assets.definitions "
+    "-j train_rates -c CONFIG.yaml`, a training window in its config: README, Rates) or run `make demo`"
+)
+
+
+class CurrentRatesModel(dg.ConfigurableResource):
+    """The promoted rates model (the lake's model pointer); a run that projects rates checks it before any step."""
+
+    lake_root: str | None = Field(
+        default=None,
+        description=(
+            "Directory of the lake. Unset: $PROJECTIONS_LAKE_ROOT at run time, else <project>/.lake."
+        ),
+    )
+
+    def setup_for_execution(self, context: dg.InitResourceContext) -> None:
+        # As the minutes model's: without a rates model the run fails before capturing anything.
+        self.current()
+
+    def current(self) -> tuple[str, Path]:
+        """(run id, directory) of the current rates model; names the command that trains one if none."""
+        lake = Lake(resolve_lake_root(self.lake_root))
+        try:
+            return ArtifactStore(lake).current(RATES_MODEL_NAME)
+        except NoCurrentArtifact as exc:
+            raise NoCurrentArtifact(
+                f"no rates model has been promoted yet in the lake {lake.root}, and a slate run projects "
+                f"rates with it: {TRAIN_RATES_HINT}"
+            ) from exc
+
+
 class OracleResource(dg.ConfigurableResource):
     """The simulated league's oracle (`projections league oracle --out DIR`), for evaluation only."""
 
@@ -363,6 +397,7 @@ def default_resources() -> ResourceMap:
         LAKE_IO_MANAGER_KEY: lake_io_manager(),
         "lake_reader": LakeReader(),
         MINUTES_MODEL_KEY: CurrentMinutesModel(),
+        RATES_MODEL_KEY: CurrentRatesModel(),
         SOURCES_KEY: LeagueSources(),
         "oracle": OracleResource(),
     }
@@ -380,6 +415,7 @@ def production_resources() -> ResourceMap:
         LAKE_IO_MANAGER_KEY: lake_io_manager(lake_root),
         "lake_reader": LakeReader(lake_root=lake_root),
         MINUTES_MODEL_KEY: CurrentMinutesModel(lake_root=lake_root),
+        RATES_MODEL_KEY: CurrentRatesModel(lake_root=lake_root),
         SOURCES_KEY: HttpSources(odds_api_key=dg.EnvVar(ODDS_API_KEY_ENV)),
         # No oracle outside the simulated league: evaluation runs beside the baselines only.
         "oracle": OracleResource(),

@@ -7,7 +7,13 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
-from projections_assets.defs.resources import CurrentMinutesModel, LakeReader, LeagueSources, lake_io_manager
+from projections_assets.defs.resources import (
+    CurrentMinutesModel,
+    CurrentRatesModel,
+    LakeReader,
+    LeagueSources,
+    lake_io_manager,
+)
 from projections_assets_tests.conftest import LEAGUE_SEASONS, LEAGUE_SEED
 
 # A frozen league clock after the test league's last game: everything has happened (backfills of any date).
@@ -32,6 +38,7 @@ def resources(lake_root: Path, sources: dg.ConfigurableResource) -> dict[str, ob
         "io_manager": lake_io_manager(str(lake_root)),
         "lake_reader": LakeReader(lake_root=str(lake_root)),
         "minutes_model": CurrentMinutesModel(lake_root=str(lake_root)),
+        "rates_model": CurrentRatesModel(lake_root=str(lake_root)),
         "sources": sources,
     }
 

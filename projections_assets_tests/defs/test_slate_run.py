@@ -16,6 +16,7 @@ from projections_assets.defs.bronze import BRONZE_ASSETS
 from projections_assets.defs.gold import GOLD_ASSETS
 from projections_assets.defs.jobs import JOBS, PUBLISHED_SLATE, SLATE_KEYS
 from projections_assets.defs.labels import LABEL_ASSETS
+from projections_assets.defs.rates import RATES_ASSETS
 from projections_assets.defs.sensors import injury_report_sensor
 from projections_assets.defs.silver import SILVER_ASSETS
 from projections_assets.platform.lake import Lake, PartitionLocation
@@ -30,7 +31,7 @@ SOURCES_TO_SILVER = {key for asset in (*BRONZE_ASSETS, *SILVER_ASSETS) for key i
 
 def _defs(lake_root: Path, league_dir: Path, clock: str = CLOCK) -> dg.Definitions:
     return dg.Definitions(
-        assets=[*BRONZE_ASSETS, *SILVER_ASSETS, *GOLD_ASSETS, PUBLISHED_SLATE, *LABEL_ASSETS],
+        assets=[*BRONZE_ASSETS, *SILVER_ASSETS, *GOLD_ASSETS, *RATES_ASSETS, PUBLISHED_SLATE, *LABEL_ASSETS],
         jobs=JOBS,
         sensors=[injury_report_sensor],
         resources=resources(lake_root, league_sources(league_dir, clock=clock)),
