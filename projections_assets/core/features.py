@@ -237,7 +237,7 @@ def team_history(labels: pd.DataFrame) -> pd.DataFrame:
     return t.sort_values(["team_id", "game_date"]).reset_index(drop=True)
 
 
-def _asof_history(targets: pd.DataFrame, history: pd.DataFrame, by: str, columns: list[str]) -> pd.DataFrame:
+def asof_history(targets: pd.DataFrame, history: pd.DataFrame, by: str, columns: list[str]) -> pd.DataFrame:
     """For each target row, the history row of `by` with the latest game_date strictly before its date."""
     left = targets[[by, "game_date"]].copy()
     left["_date"] = pd.to_datetime(left["game_date"]) - pd.Timedelta(days=1)
@@ -385,7 +385,7 @@ def minutes_features(
     hist = history.players
     stat_cols = list(HISTORY_FEATURES)
     if hist is not None:
-        looked = _asof_history(t, hist, "player_id", [*stat_cols, "season", "last_played_date"])
+        looked = asof_history(t, hist, "player_id", [*stat_cols, "season", "last_played_date"])
         for col in stat_cols:
             t[col] = looked[col].to_numpy()
         season = season_start_year_of(t["game_date"])
@@ -398,7 +398,7 @@ def minutes_features(
             .dt.days.astype("float64")
             .to_numpy()
         )
-        teams = _asof_history(t, history.teams, "team_id", [])
+        teams = asof_history(t, history.teams, "team_id", [])
         t["rest_days"] = (
             (pd.to_datetime(t["game_date"]) - teams["_hist_date"]).dt.days.astype("float64").to_numpy()
         )

@@ -26,7 +26,7 @@ from projections_assets.core.features import (
     ID_COLUMNS,
     PlayerHistory,
     SlateInputs,
-    _asof_history,
+    asof_history,
     minutes_features,
 )
 from projections_assets.core.training import partition_features, select, with_available_at
@@ -215,7 +215,7 @@ def rates_features(minutes_rows: pd.DataFrame, history: RatesHistory, priors: Pr
     t["role_starter"] = (role == "starter").astype("int64")
     sums = [f"{c}_sum{w}" for c in ["minutes", *LABEL_STATS, "usage"] for w in (*WINDOWS, "_season")]
     if history.players is not None:
-        looked = _asof_history(t, history.players, "player_id", [*sums, "games_season", "season"])
+        looked = asof_history(t, history.players, "player_id", [*sums, "games_season", "season"])
         p = looked[sums].reset_index(drop=True)
         # Season sums reset when a new season starts.
         stale = looked["season"].to_numpy() != season_start_year_of(t["game_date"])
@@ -270,7 +270,7 @@ def _opponent_columns(t: pd.DataFrame, history: RatesHistory) -> pd.DataFrame:
             t[c] = np.nan
         return t
     targets = pd.DataFrame({"team_id": opponent.fillna(-1).astype("int64"), "game_date": t["game_date"]})
-    looked = _asof_history(targets, history.teams, "team_id", cols)
+    looked = asof_history(targets, history.teams, "team_id", cols)
     for c in cols:
         t[c] = looked[c].to_numpy()
     return t

@@ -66,7 +66,8 @@ SILVER_INPUTS = {
 }
 
 
-def _by_key(value: pd.DataFrame | Mapping[str, pd.DataFrame], key: str) -> pd.DataFrame:
+def frame_of_key(value: pd.DataFrame | Mapping[str, pd.DataFrame], key: str) -> pd.DataFrame:
+    """A partition's frame of an input that arrives whole (one partition) or keyed (a range)."""
     return value if isinstance(value, pd.DataFrame) else value[key]
 
 
@@ -117,11 +118,11 @@ def minutes_features_asset(
     frames = {}
     for key in keys:
         inputs = SlateInputs(
-            _by_key(schedule, key),
-            _by_key(roster, key),
-            _by_key(injuries, key),
-            _by_key(lineups, key),
-            _by_key(odds, key),
+            frame_of_key(schedule, key),
+            frame_of_key(roster, key),
+            frame_of_key(injuries, key),
+            frame_of_key(lineups, key),
+            frame_of_key(odds, key),
         )
         frames[key] = training.partition_features(inputs, history)
     output = frames if len(frames) > 1 else next(iter(frames.values()))
@@ -143,7 +144,8 @@ class TrainingWindow(dg.Config):
     end_date: str | None = Field(default=None, description="Last game date. Unset: the latest labelled date.")
 
 
-def _read_silver(reader: LakeReader, start: date | None, end: date | None) -> SlateInputs:
+def read_silver(reader: LakeReader, start: date | None, end: date | None) -> SlateInputs:
+    """The silver tables of the slate between two dates (None: unbounded), as one `SlateInputs`."""
     return SlateInputs(
         **{name: reader.read(c.table, start=start, end=end).frame for name, c in SILVER_INPUTS.items()}
     )
@@ -178,7 +180,7 @@ def minutes_training_set_asset(
     """Every game's feature rows at its horizons (last slot <= tip - 2 h, last slot before tip), with labels."""
     start = date.fromisoformat(config.start_date) if config.start_date else None
     end = date.fromisoformat(config.end_date) if config.end_date else None
-    inputs = _read_silver(lake_reader, start, end)
+    inputs = read_silver(lake_reader, start, end)
     if inputs.schedule.empty:
         raise ValueError(
             "no silver snapshots in the window: materialize the slate assets for the history first"
@@ -443,7 +445,7 @@ def minutes_projections_asset(
     model = load_model(str(model_dir))
     frames, flagged = {}, {}
     for key in context.partition_keys:
-        frame = _by_key(features, key)
+        frame = frame_of_key(features, key)
         frames[key] = minutes.project(
             model, frame, run_id, list(contracts.MINUTES_PROJECTIONS.schema.columns)
         )
@@ -458,7 +460,7 @@ def minutes_projections_asset(
                 f"{key}: team minutes outside the sanity band before reconciliation: {flagged[key]}"
             )
     unprojected = {
-        key: minutes.unprojected_players(_by_key(roster, key), frame) for key, frame in frames.items()
+        key: minutes.unprojected_players(frame_of_key(roster, key), frame) for key, frame in frames.items()
     }
     missing = {key: rows for key, rows in unprojected.items() if len(rows)}
     if CHECK_ROSTER_PROJECTED in selected_check_names(context):

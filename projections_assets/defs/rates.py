@@ -38,11 +38,11 @@ from projections_assets.defs.gold import (
     PARITY_SAMPLES,
     SILVER_INPUTS,
     TrainingWindow,
-    _by_key,
-    _read_silver,
     build_model_promotion_asset,
+    frame_of_key,
     load_partition_inputs,
     read_labels,
+    read_silver,
 )
 from projections_assets.defs.partitions import SLATE_PARTITIONS
 from projections_assets.defs.resources import (
@@ -86,7 +86,9 @@ def rates_features_asset(
     # One history for the whole range: every lookup is strictly before the slot's own date.
     history = features.RatesHistory.from_labels(labels.frame)
     priors = rates.rates_settings().priors
-    frames = {key: features.rates_features(_by_key(minutes_features, key), history, priors) for key in keys}
+    frames = {
+        key: features.rates_features(frame_of_key(minutes_features, key), history, priors) for key in keys
+    }
     output = frames if len(frames) > 1 else next(iter(frames.values()))
     metadata = {
         **partition_inputs_metadata({k: [labels.record] for k in keys}),
@@ -129,7 +131,7 @@ def rates_training_set_asset(
     settings = rates.rates_settings()
     start = date.fromisoformat(config.start_date) if config.start_date else None
     end = date.fromisoformat(config.end_date) if config.end_date else None
-    inputs = _read_silver(lake_reader, start, end)
+    inputs = read_silver(lake_reader, start, end)
     if inputs.schedule.empty:
         raise ValueError(
             "no silver snapshots in the window: materialize the slate assets for the history first"
@@ -370,11 +372,11 @@ def rates_projections_asset(
     model = load_model(str(model_dir))
     columns = list(contracts.RATES_PROJECTIONS.schema.columns)
     frames = {
-        key: rates.project(model, _by_key(rates_features, key), run_id, columns)
+        key: rates.project(model, frame_of_key(rates_features, key), run_id, columns)
         for key in context.partition_keys
     }
     unprojected = {
-        key: minutes.unprojected_players(_by_key(roster, key), frame) for key, frame in frames.items()
+        key: minutes.unprojected_players(frame_of_key(roster, key), frame) for key, frame in frames.items()
     }
     missing = {key: rows for key, rows in unprojected.items() if len(rows)}
     if CHECK_ROSTER_PROJECTED in selected_check_names(context):
