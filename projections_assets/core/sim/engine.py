@@ -168,9 +168,7 @@ def fit_calibration(
     teams = teams.join(starters.rename("starter_minutes"), on=["game_id", "team_id"])
     home = teams[teams["is_home"].astype(bool)].set_index("game_id")
     away = teams[~teams["is_home"].astype(bool)].set_index("game_id")
-    games = home[["pts", "minutes"]].join(
-        away[["pts", "minutes"]], lsuffix="_home", rsuffix="_away", how="inner"
-    )
+    games = home[["pts", "minutes"]].join(away[["pts", "minutes"]], how="inner", suffixes=("_home", "_away"))
     games["margin"] = games["pts_home"] - games["pts_away"]
 
     odds = closing_odds.assign(game_id=closing_odds["game_id"].astype(str)).set_index("game_id")
@@ -241,7 +239,8 @@ class SimWorlds:
     `seconds` uint16 (0: did not play); `dk_q` DraftKings points x 4 (int16,
     exact: every scoring weight is a multiple of 0.25). Game arrays
     (`overtimes`, `pace`, `margin`) are [game, world] in the order of `games`;
-    `usage` [team, world] in the order of `teams`.
+    `usage` [team, world] in the order of `teams`: the usage factor the
+    kernel applied to `usage_stats`.
     """
 
     game_date: str
@@ -255,6 +254,7 @@ class SimWorlds:
     pace: np.ndarray
     margin: np.ndarray
     usage: np.ndarray
+    usage_stats: tuple[str, ...] = ()
 
     @property
     def worlds(self) -> int:
@@ -436,6 +436,7 @@ def simulate(
         pace=np.zeros((n_g, n_worlds), np.float32),
         margin=np.zeros((n_g, n_worlds), np.float32),
         usage=np.zeros((len(teams), n_worlds), np.float32),
+        usage_stats=settings.usage_stats,
     )
     args = (
         np.array([a for a, _ in pk], np.uint64),
