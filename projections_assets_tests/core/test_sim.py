@@ -304,7 +304,7 @@ def test_calibration_is_fitted_from_labels_and_closing_odds() -> None:
     for gi in range(400):
         gid = f"00223{gi:05d}"
         spread = float(rng.normal(0, 6))
-        margin = -spread + rng.normal(0, 12.0)
+        margin = float(round(-spread + rng.normal(0, 12.0)))
         ot = int(rng.uniform() < 0.1)
         for side, team in enumerate((1, 2)):
             pts_team = 113 + (margin / 2 if side == 0 else -margin / 2)
@@ -318,7 +318,7 @@ def test_calibration_is_fitted_from_labels_and_closing_odds() -> None:
                 row = {"game_id": gid, "game_date": "2023-11-01", "team_id": team, "is_home": side == 0}
                 row |= {"player_id": team * 100 + j, "starter": starter, "played": True, "minutes": minutes}
                 row |= {s: int(rng.poisson(0.1 * minutes)) for s in kernel.COUNT_STATS}
-                row["pts"] = int(round(pts_team / 10))
+                row["pts"] = int(round(pts_team * 2)) // 2 if j == 0 else 0
                 rows.append(row)
         odds.append({"game_id": gid, "spread_home": spread, "total": 226.0})
     labels = pd.DataFrame(rows)
