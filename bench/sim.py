@@ -17,7 +17,8 @@ on the first two seasons' labels and closing odds. Each configuration runs in
 a fresh child process: it compiles (or loads the cached kernel), warms up,
 then times `simulate` 3 times (`seconds` is the median); `peak_mb` is the
 child's peak resident memory, everything included (interpreter, pandas,
-numba); the summary and the parquet write are timed once beside it.
+numba) through the timed runs and the summary; `peak_mb_with_write` adds
+building and writing the worlds table (timed once, `write_s`).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -37,7 +39,7 @@ import pandas as pd
 
 from projections_assets.cli.bench import write_result
 from projections_assets.core.sim.engine import SimCalibration, fit_calibration, simulate
-from projections_assets.core.sim.storage import worlds_frame, write_worlds
+from projections_assets.core.sim.storage import worlds_table, write_worlds
 from projections_assets.core.sim.summary import summarize
 from projections_assets.league.asof import league_labels
 from projections_assets.league.generate import ensure_league, read_league_tables
@@ -161,12 +163,10 @@ def _child(directory: Path, worlds: int) -> dict[str, object]:
     start = time.perf_counter()
     summarize(sim)
     summary_s = time.perf_counter() - start
+    peak_sim = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     start = time.perf_counter()
-    frame = worlds_frame(sim)
-    size = write_worlds(frame, directory / "worlds.parquet")
+    size = write_worlds(worlds_table(sim), directory / "worlds.parquet")
     write_s = time.perf_counter() - start
-    import resource
-
     return {
         "seconds": statistics.median(samples),
         "runs": samples,
@@ -175,7 +175,8 @@ def _child(directory: Path, worlds: int) -> dict[str, object]:
         "write_s": write_s,
         "parquet_mb": size / 2**20,
         "bytes_per_world": size / worlds,
-        "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "peak_mb": peak_sim,
+        "peak_mb_with_write": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         "worlds": worlds,
         "players": int(len(sim.players)),
         "games": int(len(sim.games)),
