@@ -460,7 +460,7 @@ def simulate(
         np.array([b for _, b in gk], np.uint64),
         g["spread_home"].astype(float).fillna(0.0).to_numpy(float),
         kernel_params(calibration, settings, rules),
-        np.array([calibration.dispersion[s] for s in k.COUNT_STATS], float),
+        np.array([k.shape_quarters(calibration.dispersion[s]) for s in k.COUNT_STATS], np.int64),
         np.array([s in settings.usage_stats for s in k.COUNT_STATS], np.bool_),
         weights,
         mask,

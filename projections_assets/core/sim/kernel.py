@@ -3,8 +3,8 @@
 Exact inverse-CDF samplers, one uniform per variate, so each variate's
 uniform is fixed by its stream position and a world's draws never shift when
 another variate changes: `minutes_quantile` (the documented minutes
-distribution), `nb_inverse` (negative binomial, or Poisson at zero
-over-dispersion) and `binomial_inverse`. Their CDF sums are exact up to the
+distribution), `nb_search` (negative binomial with a gamma shape in quarters,
+or Poisson) and `binomial_inverse`. Their CDF sums are exact up to the
 last double: a search stops only once the remaining mass is below 1e-16 of it.
 """
 
@@ -60,17 +60,45 @@ def minutes_quantile(u: float, p10: float, p50: float, p90: float, lo: float, hi
 _INV = 1.0 / np.arange(1.0, MAX_COUNT + 2.0)
 
 
-@nb.njit(cache=True, error_model="numpy")
-def nb_inverse(u: float, mean: float, dispersion: float) -> int:
-    """Smallest y with CDF(y) >= u of the negative binomial with this mean and Var = mean + dispersion x mean^2.
+def shape_quarters(dispersion: float) -> int:
+    """The negative binomial's gamma shape 1/dispersion in quarters, rounded (0: Poisson).
 
-    It is the gamma-Poisson mixture with gamma shape 1/dispersion; at
-    dispersion 0 the Poisson. Counts stop at MAX_COUNT (the storage's bound).
+    The kernel draws with shape = quarters / 4 so that p(0) = (shape / (shape + mean))^shape is two
+    square roots and a few products instead of a log and an exp (a third of the sim's time). The
+    dispersion drawn is within 1 / (2 quarters) of the calibrated one, relatively: 1.5% at the
+    fitted 0.12 (33 quarters).
+    """
+    if dispersion <= 0.0:
+        return 0
+    return max(1, round(4.0 / dispersion))
+
+
+@nb.njit(cache=True, error_model="numpy")
+def _nb_zero(mean: float, quarters: int) -> float:
+    # (shape / (shape + mean))^(quarters / 4) by square roots and binary powering.
+    shape = quarters * 0.25
+    base = math.sqrt(math.sqrt(shape / (shape + mean)))
+    result = 1.0
+    n = quarters
+    while n > 0:
+        if n & 1:
+            result *= base
+        base *= base
+        n >>= 1
+    return result
+
+
+@nb.njit(cache=True, error_model="numpy")
+def nb_search(u: float, mean: float, quarters: int) -> int:
+    """Smallest y with CDF(y) >= u of the negative binomial with this mean and gamma shape quarters / 4.
+
+    Var = mean + mean^2 / shape: the gamma-Poisson mixture; quarters 0 is the
+    Poisson. Counts stop at MAX_COUNT (the storage's bound).
     """
     if mean <= 0.0:
         return 0
     y = 0
-    if dispersion <= 0.0:
+    if quarters <= 0:
         p = math.exp(-mean)
         cdf = p
         while u > cdf and y < MAX_COUNT:
@@ -80,11 +108,9 @@ def nb_inverse(u: float, mean: float, dispersion: float) -> int:
             if y > mean and p < 1e-16 * cdf:
                 break
         return y
-    shape = 1.0 / dispersion
+    shape = quarters * 0.25
     q = mean / (mean + shape)
-    # log(1 + x) through log: log1p is several times slower, and x = mean / shape is never tiny here
-    # (counts below 1e-6 per game lose nothing that matters: the error is 1e-10 of p).
-    p = math.exp(-shape * math.log(1.0 + mean / shape))
+    p = _nb_zero(mean, quarters)
     cdf = p
     while u > cdf and y < MAX_COUNT:
         p *= (y + shape) * _INV[y] * q
@@ -93,6 +119,11 @@ def nb_inverse(u: float, mean: float, dispersion: float) -> int:
         if y > mean and p < 1e-16 * cdf:
             break
     return y
+
+
+def nb_inverse(u: float, mean: float, dispersion: float) -> int:
+    """`nb_search` at the dispersion's shape (`shape_quarters`): Var = mean + mean^2 / shape."""
+    return int(nb_search(u, mean, shape_quarters(dispersion)))
 
 
 @nb.njit(cache=True, error_model="numpy")
@@ -224,7 +255,7 @@ def _task(
     gk1: np.ndarray,
     spread_home: np.ndarray,
     params: np.ndarray,
-    dispersion: np.ndarray,
+    quarters: np.ndarray,
     usage_mask: np.ndarray,
     score_weights: np.ndarray,
     bonus_mask: np.ndarray,
@@ -342,7 +373,7 @@ def _task(
                     mean = rates[i, s] * minutes * pace
                     if usage_mask[s]:
                         mean *= factor
-                    counts[s] = nb_inverse(uu[j, SLOT_COUNTS + s], mean, dispersion[s])
+                    counts[s] = nb_search(uu[j, SLOT_COUNTS + s], mean, quarters[s])
                     vec[s] = counts[s]
                 for s in range(3):
                     made = binomial_inverse(uu[j, SLOT_MAKES + s], counts[s], pcts[i, s], powers[i, s])
@@ -388,7 +419,7 @@ def simulate_kernel(
     gk1: np.ndarray,
     spread_home: np.ndarray,
     params: np.ndarray,
-    dispersion: np.ndarray,
+    quarters: np.ndarray,
     usage_mask: np.ndarray,
     score_weights: np.ndarray,
     bonus_mask: np.ndarray,
@@ -442,7 +473,7 @@ def simulate_kernel(
             gk1,
             spread_home,
             params,
-            dispersion,
+            quarters,
             usage_mask,
             score_weights,
             bonus_mask,
