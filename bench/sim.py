@@ -193,11 +193,14 @@ def measure(tables: dict[str, pd.DataFrame], calibration: SimCalibration, worlds
         meta = {"game_date": date, "calibration": calibration.to_dict()}
         (d / "meta.json").write_text(json.dumps(meta))
         cmd = [sys.executable, str(Path(__file__).resolve()), "--child", tmp, "--worlds", str(worlds)]
+        load_before = os.getloadavg()[0]
         out = subprocess.run(cmd, capture_output=True, text=True, check=False, env=os.environ.copy())
         if out.returncode != 0:
             raise SystemExit(f"sim bench child failed:\n{out.stderr}")
         result = json.loads(out.stdout.strip().splitlines()[-1])
     result["game_date"] = date
+    # The machine's 1-minute load average around the run: on a shared machine wall times grow with it.
+    result["load_average"] = [round(load_before, 2), round(os.getloadavg()[0], 2)]
     return result
 
 

@@ -27,6 +27,7 @@ from dataclasses import asdict, dataclass, field
 from functools import cache
 from pathlib import Path
 
+import numba as nb
 import numpy as np
 import pandas as pd
 
@@ -467,19 +468,25 @@ def simulate(
     )
     chunk = max(1, settings.chunk_worlds)
     for first in range(0, n_worlds, chunk):
-        n = min(chunk, n_worlds - first)
-        sl = slice(first, first + n)
-        k.simulate_kernel(
-            *args,
-            np.int64(first),
-            np.int64(n),
-            np.int64(settings.block_worlds),
-            out.seconds[:, sl],
-            out.stats[:, :, sl],
-            out.dk_q[:, sl],
-            out.overtimes[:, sl],
-            out.pace[:, sl],
-            out.margin[:, sl],
-            out.usage[:, sl],
-        )
+        # One (game, block) task at a time per thread: a core slowed by other work takes fewer tasks
+        # (numba's default hands each thread an equal share up front).
+        with nb.parallel_chunksize(1):
+            _run_chunk(args, out, first, min(chunk, n_worlds - first), settings.block_worlds)
     return out
+
+
+def _run_chunk(args: tuple, out: SimWorlds, first: int, n: int, block: int) -> None:
+    sl = slice(first, first + n)
+    k.simulate_kernel(
+        *args,
+        np.int64(first),
+        np.int64(n),
+        np.int64(block),
+        out.seconds[:, sl],
+        out.stats[:, :, sl],
+        out.dk_q[:, sl],
+        out.overtimes[:, sl],
+        out.pace[:, sl],
+        out.margin[:, sl],
+        out.usage[:, sl],
+    )
