@@ -39,6 +39,7 @@ CALIBRATION = SimCalibration(
     blowout_slope=0.012,
     overtime_prob=0.06,
     overtime_more_prob=0.12,
+    team_pts_sd=11.0,
 )
 
 
@@ -234,6 +235,59 @@ def test_usage_rises_for_teammates_when_a_usage_heavy_player_sits(slate) -> None
     assert per_minute[sits].mean() > 1.05 * per_minute[~sits].mean()
 
 
+def _team_points(sim) -> np.ndarray:
+    """[team, world] points, teams in `sim.teams` order (home, away per game)."""
+    rows = {
+        (g, t): i for i, (g, t) in enumerate(zip(sim.teams["game_id"], sim.teams["team_id"], strict=True))
+    }
+    idx = np.array(
+        [rows[(g, t)] for g, t in zip(sim.players["game_id"], sim.players["team_id"], strict=True)]
+    )
+    out = np.zeros((len(sim.teams), sim.worlds))
+    np.add.at(out, idx, sim.stat("pts").astype(float))
+    return out
+
+
+def test_team_points_and_margin_vary_as_the_calibrated_team_sd_says(slate, sim) -> None:
+    players, games = slate
+    target = CALIBRATION.team_pts_sd
+    team = _team_points(sim)
+    team_sd = team.std(axis=1, ddof=1)
+    margin_sd = (team[0::2] - team[1::2]).std(axis=1, ddof=1)
+    # Each team's points about their expectation: the calibrated SD plus the pace's share (the
+    # competition aims at it linearised; minutes and usage moves add a little on top).
+    pace_part = CALIBRATION.pace_sd * team.mean(axis=1)
+    aim = np.sqrt(target**2 + pace_part**2)
+    assert np.all(team_sd > 0.9 * aim) and np.all(team_sd < 1.2 * aim)
+    # Home and away draw apart but for the shared pace (it adds to both, so it cancels in the margin).
+    assert np.all(margin_sd > 0.85 * np.sqrt(2) * target) and np.all(margin_sd < 1.25 * np.sqrt(2) * target)
+    # Without the competition the independent draws are far noisier: the bound is what does it.
+    free = simulate(players, games, dataclasses.replace(CALIBRATION, team_pts_sd=0.0), DATE, worlds=WORLDS)
+    assert np.all(_team_points(free).std(axis=1, ddof=1) > 1.2 * team_sd)
+
+
+def test_competing_draws_keep_their_uniform_law() -> None:
+    rng = np.random.default_rng(5)
+    u = rng.uniform(size=(4000, 12))
+    weight = np.array([3.0, 2.5, 2.0, 2.0, 1.5, 1.0, 1.0, 0.5, 0.5, 0.2, 0.0, 0.0])
+    e = np.vectorize(kernel.normal_quantile)(u)
+    out = u.copy()
+    for row in out:
+        kernel.compete(row, weight, 12, 0.8)
+    z = np.vectorize(kernel.normal_quantile)(out)
+    # Every entry stays standard normal (so uniform), weight-0 entries are untouched, and the
+    # weighted sum of the scores shrinks to about (1 - lam) of its SD (exactly |c - lam (c.w) w|,
+    # c = w / sd, the per-entry rescaling that keeps each one standard).
+    assert np.abs(z.mean(axis=0)).max() < 0.06 and np.abs(z.std(axis=0) - 1).max() < 0.04
+    np.testing.assert_array_equal(out[:, 10:], u[:, 10:])
+    w = weight / np.linalg.norm(weight)
+    c = w / np.sqrt(1 - w**2 * 0.8 * 1.2)
+    exact = np.linalg.norm(c - 0.8 * (c @ w) * w)
+    assert (z @ w).std() == pytest.approx(exact, rel=0.05)
+    assert (z @ w).std() < 0.3 * (e @ w).std()
+    assert kernel.normal_cdf(kernel.normal_quantile(0.3)) == pytest.approx(0.3, abs=1e-9)
+
+
 def test_blowouts_move_minutes_from_starters_to_the_bench(sim) -> None:
     starters = (sim.players["role"] == "starter").to_numpy()
     rows = starters & (sim.players["game_id"] == sim.games["game_id"].iloc[1]).to_numpy()
@@ -348,4 +402,10 @@ def test_calibration_is_fitted_from_labels_and_closing_odds() -> None:
     assert cal.blowout_slope == pytest.approx(0.01, rel=0.1)
     # Poisson counts about each player-season's rate: no over-dispersion beyond sampling noise.
     assert max(cal.dispersion.values()) < 0.02
+    # Team points about the players' season points per minute x minutes (one season here).
+    ppm = labels.groupby("player_id")["pts"].transform("sum") / labels.groupby("player_id")[
+        "minutes"
+    ].transform("sum")
+    team = labels.assign(mu=ppm * labels["minutes"]).groupby(["game_id", "team_id"])[["pts", "mu"]].sum()
+    assert cal.team_pts_sd == pytest.approx(float((team["pts"] - team["mu"]).std()))
     assert SimCalibration.from_dict(cal.to_dict()) == cal

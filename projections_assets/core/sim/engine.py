@@ -87,6 +87,7 @@ def sim_settings(config_dir: Path = CONFIG_DIR) -> SimSettings:
     unknown = [s for s in usage["stats"] if s not in k.COUNT_STATS]
     if unknown:
         raise ValueError(f"sim.toml [usage] stats {unknown} are not counting stats {k.COUNT_STATS}")
+
     return SimSettings(
         worlds=int(raw["worlds"]),
         chunk_worlds=int(raw["chunk_worlds"]),
@@ -121,6 +122,8 @@ class SimCalibration:
     blowout_slope: share of the starters' minutes moved to the bench per point of margin beyond the
         settings' threshold.
     overtime_prob, overtime_more_prob: P(a game goes to overtime), P(another overtime | one more).
+    team_pts_sd: SD of a team's points about the sum of its players' season points per minute x
+        minutes: what the team's attempts (then makes) compete towards (0: independent draws).
     """
 
     margin_sd: float
@@ -131,6 +134,7 @@ class SimCalibration:
     overtime_prob: float
     overtime_more_prob: float
     info: dict[str, object] = field(default_factory=dict)
+    team_pts_sd: float = 0.0
 
     def to_dict(self) -> dict[str, object]:
         """Plain JSON-able fields (for an artifact or an asset's metadata)."""
@@ -214,6 +218,7 @@ def fit_calibration(
         mu = rate * played["minutes"]
         excess_var = float(((played[stat] - mu) ** 2 - mu).sum() / max(float((mu**2).sum()), 1e-12))
         dispersion[stat] = max(0.0, excess_var - pace_sd**2)
+    team_pts_sd = _team_points_sd(lab, pace_sd)
     return SimCalibration(
         margin_sd=margin_sd,
         total_sd=total_sd,
@@ -222,6 +227,7 @@ def fit_calibration(
         blowout_slope=blowout_slope,
         overtime_prob=overtime_prob,
         overtime_more_prob=overtime_more_prob,
+        team_pts_sd=team_pts_sd,
         info={
             "games": int(len(games)),
             "games_with_odds": int(len(priced)),
@@ -230,6 +236,23 @@ def fit_calibration(
             "close_game_starter_share": base,
         },
     )
+
+
+def _team_points_sd(lab: pd.DataFrame, pace_sd: float) -> float:
+    """SD of a team's points about the sum of its players' season points per minute x minutes.
+
+    Every played row; the pace's share (pace_sd x the expectation) is left in, the kernel takes it
+    out. The same footing as the over-dispersion: about player-season rates, given the minutes.
+    """
+    played = lab[lab["played"].astype(bool) & (lab["minutes"] > 0)].copy()
+    played["season"] = _season(played["game_date"])
+    groups = played.groupby(["player_id", "season"])
+    mu = groups["pts"].transform("sum") / groups["minutes"].transform("sum") * played["minutes"]
+    frame = pd.DataFrame(
+        {"game_id": played["game_id"], "team_id": played["team_id"], "y": played["pts"], "mu": mu}
+    )
+    team = frame.groupby(["game_id", "team_id"])[["y", "mu"]].sum()
+    return float((team["y"] - team["mu"]).std())
 
 
 @dataclass
@@ -315,6 +338,7 @@ def kernel_params(calibration: SimCalibration, settings: SimSettings, rules: Sco
     p[k.P_BONUS_THRESHOLD] = rules.bonus_threshold
     p[k.P_DOUBLE] = rules.double_double
     p[k.P_TRIPLE] = rules.triple_double
+    p[k.P_TEAM_PTS_SD] = calibration.team_pts_sd
     return p
 
 

@@ -34,7 +34,14 @@ MAX_COUNT = 255  # uint8 storage
 P_PACE_SD, P_MARGIN_SD, P_OT_PROB, P_OT_MORE, P_BLOW_SLOPE, P_BLOW_THRESHOLD, P_BLOW_MAX = range(7)
 P_ELASTICITY, P_MIN_MINUTES, P_MAX_MINUTES, P_MIN_PLAYERS, P_REG_MINUTES, P_OT_MINUTES = range(7, 13)
 P_OT_PLAYER_MINUTES, P_MAX_OT, P_BONUS_THRESHOLD, P_DOUBLE, P_TRIPLE = range(13, 18)
-N_PARAMS = 18
+# The calibrated SD of a team's points about their expectation, which the team's attempts and makes
+# compete towards (0: independent draws).
+P_TEAM_PTS_SD = 18
+N_PARAMS = 19
+# Points per make of fg2m, fg3m, ftm (the team-points target of the makes' competition).
+MAKE_POINTS = (2.0, 3.0, 1.0)
+
+_SQRT_HALF = math.sqrt(0.5)
 
 
 @nb.njit(cache=True, error_model="numpy")
@@ -54,6 +61,107 @@ def minutes_quantile(u: float, p10: float, p50: float, p90: float, lo: float, hi
     else:
         m = p90 - 0.25 * (p90 - p50) * math.log((1.0 - u) / 0.1)
     return min(max(m, lo), hi)
+
+
+@nb.njit(cache=True, error_model="numpy")
+def normal_quantile(u: float) -> float:
+    """The standard normal quantile at u in (0, 1) (rational approximation, relative error < 1.2e-9).
+
+    Only the team competition's copula uses it: a uniform's normal score, shifted against the
+    teammates' and mapped back through `normal_cdf`, so its error moves a uniform by ~1e-9.
+    """
+    if u < 0.02425:
+        q = math.sqrt(-2.0 * math.log(u))
+        return (
+            (
+                (
+                    ((-7.784894002430293e-03 * q - 3.223964580411365e-01) * q - 2.400758277161838e00) * q
+                    - 2.549732539343734e00
+                )
+                * q
+                + 4.374664141464968e00
+            )
+            * q
+            + 2.938163982698783e00
+        ) / (
+            (
+                ((7.784695709041462e-03 * q + 3.224671290700398e-01) * q + 2.445134137142996e00) * q
+                + 3.754408661907416e00
+            )
+            * q
+            + 1.0
+        )
+    if u > 0.97575:
+        return -normal_quantile(1.0 - u)
+    q = u - 0.5
+    r = q * q
+    return (
+        (
+            (
+                (
+                    ((-3.969683028665376e01 * r + 2.209460984245205e02) * r - 2.759285104469687e02) * r
+                    + 1.383577518672690e02
+                )
+                * r
+                - 3.066479806614716e01
+            )
+            * r
+            + 2.506628277459239e00
+        )
+        * q
+        / (
+            (
+                (
+                    ((-5.447609879822406e01 * r + 1.615858368580409e02) * r - 1.556989798598866e02) * r
+                    + 6.680131188771972e01
+                )
+                * r
+                - 1.328068155288572e01
+            )
+            * r
+            + 1.0
+        )
+    )
+
+
+@nb.njit(cache=True, error_model="numpy")
+def normal_cdf(z: float) -> float:
+    """The standard normal CDF."""
+    return 0.5 * math.erfc(-z * _SQRT_HALF)
+
+
+@nb.njit(cache=True, error_model="numpy")
+def compete(u: np.ndarray, weight: np.ndarray, n: int, lam: float) -> None:
+    """Make the uniforms u[:n] compete: the weighted sum of their normal scores shrinks by (1 - lam).
+
+    With e the normal scores and w = weight / |weight|, z = (e - lam w (w.e)) / sd is exactly
+    standard normal again (sd = sqrt(1 - w^2 lam (2 - lam))), so every u[i] = Phi(z_i) stays uniform
+    and each draw keeps its marginal law (and the documented expectation), while sum w z, the
+    linearised team total, has about (1 - lam)^2 of the independent draws' variance (exactly when
+    no single weight dominates: the per-entry rescaling adds w^2 terms). Weight-0 entries
+    and lam = 0 leave u untouched.
+    """
+    if lam <= 0.0:
+        return
+    # Below 1 so that even a single weighted entry (w = 1) keeps a positive sd and its own law.
+    lam = min(lam, 0.999)
+    norm = 0.0
+    for i in range(n):
+        norm += weight[i] * weight[i]
+    if norm <= 0.0:
+        return
+    norm = math.sqrt(norm)
+    total = 0.0
+    for i in range(n):
+        if weight[i] > 0.0:
+            e = normal_quantile(u[i])
+            total += weight[i] / norm * e
+            u[i] = e  # the normal score, until the second pass
+    shrink = lam * (2.0 - lam)
+    for i in range(n):
+        if weight[i] > 0.0:
+            w = weight[i] / norm
+            u[i] = normal_cdf((u[i] - lam * w * total) / math.sqrt(1.0 - w * w * shrink))
 
 
 # 1 / (y + 1) for y = 0..MAX_COUNT: the pmf recursions multiply instead of divide.
@@ -283,7 +391,13 @@ def _task(
     fixed = np.empty(max_team, np.bool_)
     rem = np.empty(max_team)
     vec = np.empty(n_score)
-    counts = np.empty(n_count, np.int64)
+    cnt = np.empty((max_team, n_count), np.int64)
+    mu = np.empty((max_team, n_count))
+    cu = np.empty((max_team, n_count))
+    wt = np.empty(3 * max_team)
+    att_u = np.empty(3 * max_team)
+    mk_u = np.empty(3 * max_team)
+    mk_w = np.empty(3 * max_team)
     for w in range(b * block, min(n_worlds, (b + 1) * block)):
         wg = first_world + w
         uniforms(gk0[g], gk1[g], wg * GAME_BLOCKS, GAME_BLOCKS, gu)
@@ -360,6 +474,56 @@ def _task(
             if used > 0.0 and team_usage[t] > 0.0:
                 factor = (team_usage[t] / used) ** params[P_ELASTICITY]
             out_usage[t, w] = factor
+            # Counts. The attempts (fg2a, fg3a, fta) of the whole team draw in one competition
+            # (`compete`, weights: each draw's points SD) and then the makes in another, so that the
+            # team's points vary about their expectation with the calibrated team SD (less what the
+            # shared pace gives); each player's draw keeps its own law. Other stats: independent.
+            exp_pts = 0.0
+            att_var = 0.0
+            make_var = 0.0
+            for j in range(n):
+                i = start + j
+                live = playing[j] and secs[j] > 0
+                for s in range(n_count):
+                    mean = 0.0
+                    if live:
+                        mean = rates[i, s] * (secs[j] / 60.0) * pace
+                        if usage_mask[s]:
+                            mean *= factor
+                    mu[j, s] = mean
+                    cu[j, s] = uu[j, SLOT_COUNTS + s]
+                for s in range(3):
+                    pp = MAKE_POINTS[s] * pcts[i, s]
+                    mean = mu[j, s]
+                    var = mean + mean * mean / (quarters[s] * 0.25) if quarters[s] > 0 else mean
+                    wt[3 * j + s] = pp * math.sqrt(var)
+                    att_u[3 * j + s] = cu[j, s]
+                    exp_pts += pp * mean
+                    att_var += pp * pp * var
+                    make_var += MAKE_POINTS[s] ** 2 * mean * pcts[i, s] * (1.0 - pcts[i, s])
+            lam_a = 0.0
+            lam_m = 0.0
+            if params[P_TEAM_PTS_SD] > 0.0:
+                sd = params[P_PACE_SD]
+                rest = params[P_TEAM_PTS_SD] ** 2 - sd * sd * exp_pts * exp_pts
+                if rest < att_var + make_var and att_var > 0.0:
+                    # Bounded volume first; the makes compete only if that is not enough.
+                    lam_a = 1.0 - math.sqrt(min(1.0, max(0.0, (rest - make_var) / att_var)))
+                    if rest < make_var and make_var > 0.0:
+                        lam_m = 1.0 - math.sqrt(max(0.0, rest) / make_var)
+            compete(att_u, wt, 3 * n, lam_a)
+            for j in range(n):
+                for s in range(n_count):
+                    v = att_u[3 * j + s] if s < 3 else cu[j, s]
+                    cnt[j, s] = nb_search(v, mu[j, s], quarters[s]) if mu[j, s] > 0.0 else 0
+            for j in range(n):
+                i = start + j
+                for s in range(3):
+                    mk_u[3 * j + s] = uu[j, SLOT_MAKES + s]
+                    nn = cnt[j, s]
+                    pr = pcts[i, s]
+                    mk_w[3 * j + s] = MAKE_POINTS[s] * math.sqrt(nn * pr * (1.0 - pr)) if nn > 0 else 0.0
+            compete(mk_u, mk_w, 3 * n, lam_m)
             for j in range(n):
                 i = start + j
                 out_secs[i, w] = secs[j]
@@ -368,15 +532,10 @@ def _task(
                         out_stats[s, i, w] = 0
                     out_dk_q[i, w] = 0
                     continue
-                minutes = secs[j] / 60.0
                 for s in range(n_count):
-                    mean = rates[i, s] * minutes * pace
-                    if usage_mask[s]:
-                        mean *= factor
-                    counts[s] = nb_search(uu[j, SLOT_COUNTS + s], mean, quarters[s])
-                    vec[s] = counts[s]
+                    vec[s] = cnt[j, s]
                 for s in range(3):
-                    made = binomial_inverse(uu[j, SLOT_MAKES + s], counts[s], pcts[i, s], powers[i, s])
+                    made = binomial_inverse(mk_u[3 * j + s], cnt[j, s], pcts[i, s], powers[i, s])
                     vec[n_count + s] = made
                 for s in range(n_count + 3):
                     out_stats[s, i, w] = np.uint8(min(vec[s], MAX_COUNT))
