@@ -70,6 +70,26 @@ class GameSetup:
     )
 
 
+def team_volume(
+    rates: np.ndarray, base_min: np.ndarray, valid: np.ndarray, params: LeagueParams
+) -> np.ndarray:
+    """Rates `[2, N, R]` with each team's usage stats pulled toward the league's volume.
+
+    A team's full-strength volume of each usage stat (its players' rates
+    weighted by their planned minutes) is scaled by (league / team) **
+    `team_volume_pull`: a team of high-usage players shares the same
+    possessions, so its shots spread less from the league's than the sum of
+    its players' appetites would. Non-usage stats are untouched.
+    """
+    if params.team_volume_pull <= 0:
+        return rates
+    w = np.where(valid, base_min, 0.0)
+    density = (rates * w[..., None]).sum(-2) / np.maximum(w.sum(-1), 1e-9)[..., None]  # [2, R]
+    target = np.array([params.per36[s] for s in RATE_STATS]) / 36.0
+    factor = (target / np.maximum(density, 1e-12)) ** params.team_volume_pull
+    return rates * np.where(USAGE_STATS, factor, 1.0)[..., None, :]
+
+
 def team_rating(setup: GameSetup, avail: np.ndarray) -> np.ndarray:
     """Points-margin rating of each side given availability weights `[..., 2, N]` in [0, 1].
 

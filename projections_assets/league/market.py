@@ -92,8 +92,8 @@ def odds_quotes(knowledge: Sequence[GameKnowledge], params: LeagueParams, seed: 
     rows = []
     for gk in knowledge:
         rng = np.random.default_rng([seed, 31, gk.setup.game_index])
-        bias_spread = rng.normal(0, 1.0)
-        bias_total = rng.normal(0, 3.5)
+        bias_spread = rng.normal(0, params.market_spread_sd)
+        bias_total = rng.normal(0, params.market_total_sd)
         opening = min(t.initial for t in gk.times) + int(rng.integers(1, 6)) * 3600
         news = [t for t in change_times(gk) if t > opening]
         times = [opening] + [t + int(rng.integers(3, 21)) * 60 for t in news]

@@ -72,6 +72,15 @@ class LeagueParams:
     blowout_full: float = 30.0
     blowout_starter_cut: float = 9.0
     home_advantage: float = 2.3
+    # Spread of the teams' system/coaching rating (points of margin); it persists 60% a season.
+    team_strength_sd: float = 1.6
+    # Each team-game's points beyond the expected output of who played (the game's shooting,
+    # pace and luck): SD of the combined score around it; the margin's noise is `margin_sd`.
+    total_noise_sd: float = 9.0
+    # How far each team's full-strength shot and playmaking volume is pulled to the league's
+    # (0: the sum of its players' appetites, 1: every team the same): possessions, not
+    # players, set a team's volume.
+    team_volume_pull: float = 0.0
     ot_rate: float = 0.062
     multi_ot_share: float = 0.2
     # Drift of a player's planned minutes (random walk, minutes per sqrt(day)) and of form.
@@ -83,6 +92,9 @@ class LeagueParams:
     # Per-minute rates.
     per36: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_PER36))
     pct: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_PCT))
+    # How steeply per-minute usage (shots, assists) and the other rates rise with talent (log scale).
+    usage_talent_slope: float = 0.30
+    rate_talent_slope: float = 0.10
     count_dispersion: float = 0.12  # gamma-Poisson: variance = mu + k mu^2
     usage_shift: float = 0.55  # how strongly absent usage flows to teammates' rates
 
@@ -99,6 +111,10 @@ class LeagueParams:
     standard_assignment_rate: float = 0.04
     trades_per_season: int = 14
     new_players_per_season: float = 0.12  # share of the league replaced between seasons
+
+    # Market: what the bookmakers do not know of each game's expected margin and total (SD).
+    market_spread_sd: float = 1.0
+    market_total_sd: float = 3.5
 
     # DraftKings.
     salary_cap: int = 50_000

@@ -158,6 +158,8 @@ def add_players(
     rookie: bool,
     rate_scale: np.ndarray | None,
     pct_shift: np.ndarray | None,
+    usage_slope: float = 0.30,
+    rate_slope: float = 0.10,
 ) -> np.ndarray:
     """Create players with the given primary positions and talents; returns their indices."""
     k = len(primary)
@@ -238,8 +240,8 @@ def add_players(
         )
         pool.contract_end.append(None)
     # Better players create more of their team's offense; rebounding and defense vary less with talent.
-    usage = np.exp(0.30 * talent + rng.normal(0, 0.14, k))
-    other = np.exp(0.10 * talent[:, None] + rng.normal(0, 0.22, (k, len(RATE_STATS))))
+    usage = np.exp(usage_slope * talent + rng.normal(0, 0.14, k))
+    other = np.exp(rate_slope * talent[:, None] + rng.normal(0, 0.22, (k, len(RATE_STATS))))
     per36 = _ARCHETYPE_PER36[primary] * other
     usage_cols = np.array([s in {"fg2a", "fg3a", "fta", "ast", "tov"} for s in RATE_STATS])
     per36[:, usage_cols] = (

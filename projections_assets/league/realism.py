@@ -41,6 +41,91 @@ def absent_minutes_taken_up(box: pd.DataFrame, trailing_games: int = 10) -> floa
     return float(events["gain"].sum() / events["vacated"].sum())
 
 
+def closing_lines(odds: pd.DataFrame, bookmaker: str = "draftkings") -> pd.DataFrame:
+    """Each game's last quote before tip at one bookmaker: `game_id`, `home_spread`, `total`."""
+    book = odds[odds["bookmaker"] == bookmaker].sort_values(["game_id", "available_at"], kind="stable")
+    return book.groupby("game_id", sort=True)[["home_spread", "total"]].last().reset_index()
+
+
+def scoring_figures(league: League) -> dict[str, float]:
+    """Team scoring and market figures, measured as docs/league_realism.md measures 2024-25.
+
+    Scores are the games' finals (overtime included); the closing line is the
+    DraftKings book's last quote before tip. Season figures are averaged over
+    the league's seasons (the real ones are one season).
+    """
+    games = league["games"].merge(closing_lines(league["odds"]), on="game_id")
+    home, away = games["home_score"], games["away_score"]
+    total, margin = home + away, home - away
+    team_games = pd.concat(
+        [
+            pd.DataFrame({"season": games["season"], "team": games["home_team_id"], "pts": home}),
+            pd.DataFrame({"season": games["season"], "team": games["away_team_id"], "pts": away}),
+        ]
+    )
+    season_ppg_sd = team_games.groupby(["season", "team"])["pts"].mean().groupby("season").std()
+    return {
+        "team_ppg_season_sd": float(season_ppg_sd.mean()),
+        "team_game_pts_mean": float(team_games["pts"].mean()),
+        "team_game_pts_sd": float(team_games["pts"].std()),
+        "game_total_sd": float(total.std()),
+        "home_margin_sd": float(margin.std()),
+        "home_win_share": float((margin > 0).mean()),
+        "closing_total_mean": float(games["total"].mean()),
+        "closing_total_sd": float(games["total"].std()),
+        "total_minus_closing_sd": float((total - games["total"]).std()),
+        "home_spread_sd": float(games["home_spread"].std()),
+        "margin_plus_spread_sd": float((margin + games["home_spread"]).std()),
+    }
+
+
+def dk_history(box: pd.DataFrame) -> pd.DataFrame:
+    """Played rows with `last5_dk`, the mean DK points of the player's last 5 played games.
+
+    Within a season, as the minutes history is; `last5_dk` is NaN before the
+    sixth played game.
+    """
+    pl = box[box["played"]].sort_values(["person_id", "game_date", "game_id"]).copy()
+    grp = pl.groupby(["person_id", "season"])["dk_pts"]
+    pl["last5_dk"] = grp.transform(lambda x: x.shift(1).rolling(5).mean())
+    return pl
+
+
+def dk_points_figures(box: pd.DataFrame) -> dict[str, float]:
+    """DraftKings points of players who played, and the last-5 baseline's MAE (5+ earlier played games)."""
+    pl = dk_history(box)
+    rows = pl[pl["last5_dk"].notna()]
+    dk = pl["dk_pts"]
+    return {
+        "dk_pts_mean_played": float(dk.mean()),
+        "dk_pts_p10_played": float(dk.quantile(0.1)),
+        "dk_pts_p50_played": float(dk.quantile(0.5)),
+        "dk_pts_p90_played": float(dk.quantile(0.9)),
+        "dk_mae_last5": float((rows["dk_pts"] - rows["last5_dk"]).abs().mean()),
+    }
+
+
+def oracle_dk_figures(league: League, oracle: pd.DataFrame) -> dict[str, float]:
+    """The oracle's DK points MAE on the games of `oracle` (an `oracle_table`), beside the last-5
+    baseline's on the same rows.
+
+    Rows: played, 5+ earlier played games in the season. The oracle's view is
+    its last row before tip, and its projection the expected DK points if he
+    plays (`exp_dk_pts / p_play`), as the last-5 baseline is a mean of games played.
+    """
+    final = oracle[oracle["as_of_ts"] == oracle.groupby("game_id")["as_of_ts"].transform("max")]
+    hist = dk_history(league["box_scores"])
+    both = final.merge(hist.loc[hist["last5_dk"].notna(), ["game_id", "person_id", "last5_dk"]])
+    proj = both["exp_dk_pts"] / both["p_play"].clip(lower=1e-9)
+    oracle_mae = (proj - both["actual_dk_pts"]).abs().mean()
+    last5_mae = (both["last5_dk"] - both["actual_dk_pts"]).abs().mean()
+    return {
+        "oracle_dk_mae": float(oracle_mae),
+        "oracle_dk_mae_over_last5": float(oracle_mae / last5_mae),
+        "oracle_dk_rows": float(len(both)),
+    }
+
+
 def realism_figures(league: League, oracle_games: int = 0) -> dict[str, float]:
     """Minutes, rates, DraftKings and predictability figures of a generated league."""
     box, games = league["box_scores"], league["games"]
@@ -67,8 +152,6 @@ def realism_figures(league: League, oracle_games: int = 0) -> dict[str, float]:
         "per36_stl": per36["stl"],
         "per36_blk": per36["blk"],
         "per36_tov": per36["tov"],
-        "dk_pts_mean_played": pl["dk_pts"].mean(),
-        "dk_pts_p90_played": pl["dk_pts"].quantile(0.9),
         "ot_share": (games["n_ot"] > 0).mean(),
         "multi_ot_share": (games["n_ot"] > 1).mean(),
         "own_minutes_sd_median": sd.loc[sd["count"] >= 20, "std"].median(),
@@ -77,6 +160,8 @@ def realism_figures(league: League, oracle_games: int = 0) -> dict[str, float]:
         "mae_last_game": (rows["minutes"] - rows["last1"]).abs().mean(),
         "starter_minutes_p50": box.loc[box["starter"], "minutes"].median(),
         "absent_minutes_taken_up": absent_minutes_taken_up(box),
+        **dk_points_figures(box),
+        **scoring_figures(league),
     }
     if oracle_games:
         from .oracle import oracle_table
@@ -87,6 +172,7 @@ def realism_figures(league: League, oracle_games: int = 0) -> dict[str, float]:
         both = final.merge(rows[["game_id", "person_id", "last5"]])
         oracle_mae = (both["exp_minutes_if_play"] - both["actual_minutes"]).abs().mean()
         out["oracle_mae_over_last5_mae"] = oracle_mae / (both["last5"] - both["actual_minutes"]).abs().mean()
+        out.update(oracle_dk_figures(league, tab))
     return {k: float(v) for k, v in out.items()}
 
 

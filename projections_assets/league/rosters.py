@@ -31,6 +31,8 @@ class RosterMoves:
             rookie,
             self.rate_scale,
             self.pct_shift,
+            self.params.usage_talent_slope,
+            self.params.rate_talent_slope,
         )
         self.health.grow(self.pool.n)
         return idx
@@ -39,7 +41,7 @@ class RosterMoves:
         p = self.params
         rng = self.rng
         for ti in range(len(self.teams)):
-            self.team_strength[ti] = rng.normal(0, 1.6)
+            self.team_strength[ti] = rng.normal(0, p.team_strength_sd)
             primary = np.repeat(np.arange(5), p.standard_roster // 5)
             talent = rng.normal(0.0, 1.0, primary.size) + rng.normal(0, 0.3)
             ages = np.clip(np.rint(rng.normal(26.5, 4.0, primary.size)), 19, 38).astype(int)
@@ -132,7 +134,8 @@ class RosterMoves:
             )
             pool.team[tw] = ti
             pool.roster_type[tw] = 1
-            self.team_strength[ti] = 0.6 * self.team_strength[ti] + rng.normal(0, 1.2)
+            # 60% carries over; the fresh part keeps the spread stationary.
+            self.team_strength[ti] = 0.6 * self.team_strength[ti] + rng.normal(0, 0.8 * p.team_strength_sd)
             self._assign_roles(ti)
         for i in range(pool.n):
             if self.health.cls[i] >= 0:

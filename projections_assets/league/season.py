@@ -32,6 +32,7 @@ from .game import (
     rebalance_points,
     simulate_box,
     simulate_minutes,
+    team_volume,
 )
 from .knowledge import GameKnowledge
 from .params import LeagueParams
@@ -315,7 +316,7 @@ class LeagueSimulator(RosterMoves):
             m_final = int(rng.integers(1, 9)) * (1 if rng.random() < 0.5 + 0.02 * margin[0] else -1)
         else:
             m_final = int(np.rint(margin[0])) or (1 if margin[0] >= 0 else -1)
-        total = int(np.rint(exp_pts.sum() + rng.normal(0, 9.0)))
+        total = int(np.rint(exp_pts.sum() + rng.normal(0, p.total_noise_sd)))
         if (total + m_final) % 2:
             total += 1
         home_pts = (total + m_final) // 2
@@ -344,7 +345,7 @@ class LeagueSimulator(RosterMoves):
             np.argsort(-np.where(valid, base, -1.0), axis=-1, kind="stable"), axis=-1, kind="stable"
         )
         form = np.exp(pool.form[safe])
-        rates = pool.rates[safe] * form[..., None]
+        rates = team_volume(pool.rates[safe] * form[..., None], base, valid, self.params)
         return GameSetup(
             game_index=self.game_counter,
             valid=valid,
