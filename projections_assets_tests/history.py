@@ -26,6 +26,7 @@ from projections_assets.defs.gold import (
 from projections_assets.defs.labels import game_labels_asset
 from projections_assets.defs.rates import RATES_TRAINING_ASSETS
 from projections_assets.defs.resources import OracleResource
+from projections_assets.defs.sim import SIM_TRAINING_ASSETS
 from projections_assets.league.asof import LeagueAsOf
 from projections_assets.league.generate import read_league_tables
 from projections_assets.partitions import parse_key, slot_times
@@ -118,7 +119,8 @@ def build_trained_lake(lake_root: Path, league_dir: Path) -> TrainedHistory:
         assert materialize_labels(instance, res, FIRST - LABEL_LEAD, LAST).success
         trained = dg.materialize(TRAINING, instance=instance, resources=res)
         assert trained.success
-        rates = dg.materialize(RATES_TRAINING, instance=instance, resources=res)
+        # The train_rates job's selection: the rates heads and the sim's calibration on the same games.
+        rates = dg.materialize([*RATES_TRAINING, *SIM_TRAINING_ASSETS], instance=instance, resources=res)
         assert rates.success
     checks = {c.check_name: c.passed for c in trained.get_asset_check_evaluations()}
     rates_checks = {c.check_name: c.passed for c in rates.get_asset_check_evaluations()}

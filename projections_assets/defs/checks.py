@@ -106,8 +106,10 @@ def contract_outputs(
     contract: TableContract,
     output: pd.DataFrame | Mapping[str, pd.DataFrame],
     metadata: Mapping[str, object] | None = None,
+    output_name: str = "result",
 ) -> Iterator[dg.AssetCheckResult | dg.Output]:
-    """Yield the contract's check results, then the output for the IO manager."""
+    """Yield the contract's check results, then the output for the IO manager (`output_name` names it
+    in a multi-asset)."""
     if isinstance(output, pd.DataFrame):
         keys = (
             context.partition_keys if context.has_partition_key_range or context.has_partition_key else [None]
@@ -123,4 +125,4 @@ def contract_outputs(
     for result in contract_check_results(contract, frames):
         if dg.AssetCheckKey(result.asset_key, result.check_name) in selected:
             yield result
-    yield dg.Output(output, metadata=dict(metadata or {}))
+    yield dg.Output(output, output_name=output_name, metadata=dict(metadata or {}))

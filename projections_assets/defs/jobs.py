@@ -23,6 +23,7 @@ from projections_assets.defs.labels import LABEL_ASSETS
 from projections_assets.defs.publish import build_slate_publish_asset
 from projections_assets.defs.rates import RATES_TRAINING_ASSETS, SLATE_RATES_ASSETS
 from projections_assets.defs.silver import SILVER_ASSETS
+from projections_assets.defs.sim import SIM_TRAINING_ASSETS, SLATE_SIM_ASSETS
 from projections_assets.platform.lake import TableRef
 
 # A slot's gold tables: minutes features and projections, then rates features and projections.
@@ -88,12 +89,23 @@ TRAINING_JOB = dg.define_asset_job(
 
 RATES_TRAINING_JOB = dg.define_asset_job(
     "train_rates",
-    selection=[key for a in RATES_TRAINING_ASSETS for key in a.keys],
+    selection=[key for a in (*RATES_TRAINING_ASSETS, *SIM_TRAINING_ASSETS) for key in a.keys],
     executor_def=dg.in_process_executor,
     description=(
         "Build the rates training set, train the twelve rates heads and promote them if they are no worse "
-        "than the current model and better than the trailing baseline."
+        "than the current model and better than the trailing baseline; fit the sim's calibration on the "
+        "same games."
     ),
 )
 
-JOBS = [SLATE_JOB, CAPTURE_JOB, LABELS_JOB, EVALUATION_JOB, TRAINING_JOB, RATES_TRAINING_JOB]
+SIM_JOB = dg.define_asset_job(
+    "simulate",
+    selection=[key for a in SLATE_SIM_ASSETS for key in a.keys],
+    executor_def=dg.in_process_executor,
+    description=(
+        "The sim worlds and their summary of one (game_date, slot), from the slot's minutes and rates "
+        "projections and the current sim calibration."
+    ),
+)
+
+JOBS = [SLATE_JOB, CAPTURE_JOB, LABELS_JOB, EVALUATION_JOB, TRAINING_JOB, RATES_TRAINING_JOB, SIM_JOB]
