@@ -273,7 +273,7 @@ def test_competing_draws_keep_their_uniform_law() -> None:
     e = np.vectorize(kernel.normal_quantile)(u)
     out = u.copy()
     for row in out:
-        kernel.compete(row, weight, 12, 0.8)
+        kernel.compete(row, weight.copy(), 12, 0.8)
     z = np.vectorize(kernel.normal_quantile)(out)
     # Every entry stays standard normal (so uniform), weight-0 entries are untouched, and the
     # weighted sum of the scores shrinks to about (1 - lam) of its SD (exactly |c - lam (c.w) w|,
