@@ -6,6 +6,8 @@ another variate changes: `minutes_quantile` (the documented minutes
 distribution), `nb_search` (negative binomial with a gamma shape in quarters,
 or Poisson) and `binomial_inverse`. Their CDF sums are exact up to the
 last double: a search stops only once the remaining mass is below 1e-16 of it.
+`compete` couples a team's uniforms (attempts, then makes) so that the team's
+points are bounded while each uniform stays uniform.
 """
 
 from __future__ import annotations
