@@ -16,7 +16,10 @@ Model of one world (docs/sim.md has the full statement):
   team's usage factor for the usage stats: the team's expected usage per
   minute over the world's, so the shots of an absent star go to whoever
   plays) and the calibrated over-dispersion; makes binomial from attempts
-  at the make rates; DraftKings points from `config/scoring.toml`.
+  at the make rates; DraftKings points from `config/scoring.toml`;
+* team volume: a team's attempt draws (then its makes) compete through a
+  Gaussian copula (`kernel.compete`) so its points vary with the calibrated
+  `team_pts_sd`, every player's draw keeping its own law.
 """
 
 from __future__ import annotations

@@ -6,6 +6,8 @@ another variate changes: `minutes_quantile` (the documented minutes
 distribution), `nb_search` (negative binomial with a gamma shape in quarters,
 or Poisson) and `binomial_inverse`. Their CDF sums are exact up to the
 last double: a search stops only once the remaining mass is below 1e-16 of it.
+`compete` couples a team's uniforms (attempts, then makes) so that the team's
+points are bounded while each uniform stays uniform.
 """
 
 from __future__ import annotations
@@ -139,7 +141,7 @@ def compete(u: np.ndarray, weight: np.ndarray, n: int, lam: float) -> None:
     and each draw keeps its marginal law (and the documented expectation), while sum w z, the
     linearised team total, has about (1 - lam)^2 of the independent draws' variance (exactly when
     no single weight dominates: the per-entry rescaling adds w^2 terms). Weight-0 entries
-    and lam = 0 leave u untouched.
+    and lam = 0 leave u untouched; `weight` is overwritten with w.
     """
     if lam <= 0.0:
         return
@@ -150,17 +152,18 @@ def compete(u: np.ndarray, weight: np.ndarray, n: int, lam: float) -> None:
         norm += weight[i] * weight[i]
     if norm <= 0.0:
         return
-    norm = math.sqrt(norm)
+    inv = 1.0 / math.sqrt(norm)
     total = 0.0
     for i in range(n):
         if weight[i] > 0.0:
             e = normal_quantile(u[i])
-            total += weight[i] / norm * e
+            weight[i] *= inv  # the unit vector w, in place (the caller's weights are scratch)
+            total += weight[i] * e
             u[i] = e  # the normal score, until the second pass
     shrink = lam * (2.0 - lam)
     for i in range(n):
-        if weight[i] > 0.0:
-            w = weight[i] / norm
+        w = weight[i]
+        if w > 0.0:
             u[i] = normal_cdf((u[i] - lam * w * total) / math.sqrt(1.0 - w * w * shrink))
 
 
