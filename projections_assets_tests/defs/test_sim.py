@@ -13,7 +13,7 @@ from projections_assets.defs.gold import SLATE_GOLD_ASSETS
 from projections_assets.defs.rates import SLATE_RATES_ASSETS
 from projections_assets.defs.silver import SILVER_ASSETS
 from projections_assets.defs.sim import SLATE_SIM_ASSETS, sim_assets
-from projections_assets.platform.lake import PartitionLocation
+from projections_assets.platform.lake import DATA_FILE, PartitionLocation
 from projections_assets.platform.pointers import read_pointer
 from projections_assets.platform.publish import load_partition
 from projections_assets_tests.history import LAST, history_resources
@@ -70,7 +70,8 @@ def test_a_slot_gets_worlds_of_every_player_not_out_and_a_summary(history, slot)
     assert checks[contracts.CHECK_WORLD_TEAM_MINUTES] and checks[contracts.CHECK_DK_QUANTILE_ORDER]
     assert all(checks.values())
     pointer = read_pointer(lake.pointer_path(contracts.SIM_WORLDS.table, loc))
-    assert pointer.path.startswith("gold/sim_worlds/") and pointer.path.endswith("/data.parquet")
+    assert pointer.path == f"gold/sim_worlds/game_date={LAST.isoformat()}/slot=1845/run={result.run_id}"
+    assert (lake.root / pointer.path / DATA_FILE).is_file()
     worlds = load_partition(lake, contracts.SIM_WORLDS.table, loc)
     minutes = load_partition(lake, gold_contracts.MINUTES_PROJECTIONS.table, loc)
     out = set(minutes.loc[minutes["status"] == "Out", "player_id"])
@@ -92,8 +93,13 @@ def test_rerunning_a_slot_reproduces_worlds_and_summary_byte_for_byte(history, s
     key, _ = slot
     loc = PartitionLocation.from_key(key)
     tables = (contracts.SIM_WORLDS.table, contracts.SIM_SUMMARY.table)
-    before = {t: (lake.root / read_pointer(lake.pointer_path(t, loc)).path).read_bytes() for t in tables}
-    _run(SIM_KEYS, key, res, instance)
+
+    def data(table) -> tuple[str, bytes]:
+        pointer = read_pointer(lake.pointer_path(table, loc))
+        return pointer.run_id, (lake.root / pointer.path / DATA_FILE).read_bytes()
+
+    before = {t: data(t) for t in tables}
+    rerun = _run(SIM_KEYS, key, res, instance)
     for t in tables:
-        pointer = read_pointer(lake.pointer_path(t, loc))
-        assert (lake.root / pointer.path).read_bytes() == before[t], t
+        run_id, body = data(t)
+        assert run_id == rerun.run_id != before[t][0] and body == before[t][1], t
