@@ -78,6 +78,37 @@ def read_labels(reader: LakeReader, first: date, last: date):
     )
 
 
+def roster_projected(
+    context: dg.AssetExecutionContext,
+    contract: TableContract,
+    frames: Mapping[str, pd.DataFrame],
+    roster: pd.DataFrame | Mapping[str, pd.DataFrame],
+    what: str,
+) -> Iterator[dg.AssetCheckResult]:
+    """The `CHECK_ROSTER_PROJECTED` result of a slot's projections; raise (nothing published) when a
+    rostered player has no row (`what` names the missing thing in the message)."""
+    unprojected = {
+        key: minutes.unprojected_players(frame_of_key(roster, key), frame) for key, frame in frames.items()
+    }
+    missing = {key: rows for key, rows in unprojected.items() if len(rows)}
+    if CHECK_ROSTER_PROJECTED in selected_check_names(context):
+        yield dg.AssetCheckResult(
+            check_name=CHECK_ROSTER_PROJECTED,
+            passed=not missing,
+            metadata={
+                "missing": dg.MetadataValue.json(
+                    {k: v.head(20).to_dict("records") for k, v in missing.items()}
+                )
+            },
+        )
+    if missing:
+        raise dg.Failure(
+            f"{contract.table}: rostered players without {what} in "
+            + ", ".join(f"{k} ({len(v)})" for k, v in missing.items())
+            + "; nothing was published"
+        )
+
+
 def load_partition_inputs(reader: LakeReader, key: str) -> SlateInputs:
     """A partition's silver snapshots, read through their pointers (the partition path's inputs)."""
     lake = reader.lake()
@@ -459,26 +490,7 @@ def minutes_projections_asset(
             context.log.warning(
                 f"{key}: team minutes outside the sanity band before reconciliation: {flagged[key]}"
             )
-    unprojected = {
-        key: minutes.unprojected_players(frame_of_key(roster, key), frame) for key, frame in frames.items()
-    }
-    missing = {key: rows for key, rows in unprojected.items() if len(rows)}
-    if CHECK_ROSTER_PROJECTED in selected_check_names(context):
-        yield dg.AssetCheckResult(
-            check_name=CHECK_ROSTER_PROJECTED,
-            passed=not missing,
-            metadata={
-                "missing": dg.MetadataValue.json(
-                    {k: v.head(20).to_dict("records") for k, v in missing.items()}
-                )
-            },
-        )
-    if missing:
-        raise dg.Failure(
-            f"{contracts.MINUTES_PROJECTIONS.table}: rostered players without a projection in "
-            + ", ".join(f"{k} ({len(v)})" for k, v in missing.items())
-            + "; nothing was published"
-        )
+    yield from roster_projected(context, contracts.MINUTES_PROJECTIONS, frames, roster, "a projection")
     output = frames if len(frames) > 1 else next(iter(frames.values()))
     metadata = {"model_run_id": run_id, "sanity_flags": dg.MetadataValue.json(flagged)}
     yield from contract_outputs(context, contracts.MINUTES_PROJECTIONS, output, metadata=metadata)

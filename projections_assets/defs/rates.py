@@ -43,6 +43,7 @@ from projections_assets.defs.gold import (
     load_partition_inputs,
     read_labels,
     read_silver,
+    roster_projected,
 )
 from projections_assets.defs.partitions import SLATE_PARTITIONS
 from projections_assets.defs.resources import (
@@ -375,26 +376,7 @@ def rates_projections_asset(
         key: rates.project(model, frame_of_key(rates_features, key), run_id, columns)
         for key in context.partition_keys
     }
-    unprojected = {
-        key: minutes.unprojected_players(frame_of_key(roster, key), frame) for key, frame in frames.items()
-    }
-    missing = {key: rows for key, rows in unprojected.items() if len(rows)}
-    if CHECK_ROSTER_PROJECTED in selected_check_names(context):
-        yield dg.AssetCheckResult(
-            check_name=CHECK_ROSTER_PROJECTED,
-            passed=not missing,
-            metadata={
-                "missing": dg.MetadataValue.json(
-                    {k: v.head(20).to_dict("records") for k, v in missing.items()}
-                )
-            },
-        )
-    if missing:
-        raise dg.Failure(
-            f"{contracts.RATES_PROJECTIONS.table}: rostered players without rates in "
-            + ", ".join(f"{k} ({len(v)})" for k, v in missing.items())
-            + "; nothing was published"
-        )
+    yield from roster_projected(context, contracts.RATES_PROJECTIONS, frames, roster, "rates")
     output = frames if len(frames) > 1 else next(iter(frames.values()))
     yield from contract_outputs(
         context, contracts.RATES_PROJECTIONS, output, metadata={"model_run_id": run_id}
