@@ -24,6 +24,24 @@ LEAGUE_SEED = 11
 LEAGUE_SEASONS = 1
 
 
+# The suite runs on both cores (`pytest -n 2`, pyproject's addopts). Each test file runs whole on one
+# worker, so a module's fixtures are built once; the files that share the session's `demo_run` (the demo
+# takes minutes) run on the same worker. The heaviest files start first, so that neither worker is left
+# with a long file at the end while the other idles.
+SHARED_WORKER = {"test_demo.py": "demo", "test_live_sensor.py": "demo"}
+HEAVY_FIRST = ("test_live_sensor.py", "test_demo.py", "test_readme.py", "test_backfill_cli.py")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Group every test by its file (or shared fixture) for xdist's `loadgroup`, heaviest files first."""
+    for item in items:
+        name = item.path.name
+        item.add_marker(pytest.mark.xdist_group(SHARED_WORKER.get(name, str(item.path.relative_to(REPO_ROOT)))))
+    rank = {name: i for i, name in enumerate(HEAVY_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))
+
+
 @pytest.fixture
 def lake(tmp_path: Path) -> Lake:
     return Lake(tmp_path / "lake")
