@@ -37,7 +37,9 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Group every test by its file (or shared fixture) for xdist's `loadgroup`, heaviest files first."""
     for item in items:
         name = item.path.name
-        item.add_marker(pytest.mark.xdist_group(SHARED_WORKER.get(name, str(item.path.relative_to(REPO_ROOT)))))
+        item.add_marker(
+            pytest.mark.xdist_group(SHARED_WORKER.get(name, str(item.path.relative_to(REPO_ROOT))))
+        )
     rank = {name: i for i, name in enumerate(HEAVY_FIRST)}
     items.sort(key=lambda item: rank.get(item.path.name, len(rank)))
 

@@ -7,7 +7,7 @@ import pandera.pandas as pa
 
 from projections_assets.contracts import register
 from projections_assets.core.sim.inputs import CALIBRATION_COLUMNS
-from projections_assets.core.sim.storage import WORLD_COLUMNS
+from projections_assets.core.sim.storage import WORLD_COLUMNS, WRITE_OPTIONS
 from projections_assets.core.sim.summary import QUANTILES, SUMMARY_STATS
 from projections_assets.nba.calendar import UTC_TS as TS
 from projections_assets.platform.contracts import ContractRule, TableContract
@@ -64,6 +64,8 @@ SIM_WORLDS = register(
         keys=("player_id", "world"),
         asof_column=None,
         allow_empty=True,
+        # The compact encoding of core.sim.storage: a 10-game slate at 10,000 worlds stays under 16 MB.
+        write_options=WRITE_OPTIONS,
         description=(
             "Every non-Out player's simulated box score in each world of the slot: DK points x 4 (dk_q), "
             "seconds played and the scored stats (docs/sim.md documents the bytes per world)."

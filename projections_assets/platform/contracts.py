@@ -8,7 +8,7 @@ into asset check results, so the UI and the lake can never disagree about what p
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -48,6 +48,8 @@ class TableContract:
     `asof_column` holds when each row's information existed; with a partition's
     run_as_of_ts (and the game's tip in `tip_column`, when the table has one)
     it drives the anti-leak check: available_at <= min(run_as_of_ts, tip_ts).
+    `write_options` are keyword arguments of `pyarrow.parquet.write_table` for
+    a table whose size matters (compression, encodings); empty = pyarrow's defaults.
     """
 
     table: TableRef
@@ -58,6 +60,7 @@ class TableContract:
     allow_empty: bool = False
     description: str = ""
     rules: tuple[ContractRule, ...] = ()
+    write_options: Mapping[str, object] = field(default_factory=dict, hash=False, compare=False)
 
     def check_names(self) -> tuple[str, ...]:
         names = [CHECK_SCHEMA, CHECK_UNIQUE_KEYS]

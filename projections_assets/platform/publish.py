@@ -138,7 +138,7 @@ def publish_partition(
     output: OutputRecord | None = None
     try:
         _phase("staging_write", table, partition)
-        pq.write_table(to_arrow(df), staged_data)
+        pq.write_table(to_arrow(df), staged_data, **contract.write_options)
 
         _phase("fsync", table, partition)
         fsync_file(staged_data)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dagster as dg
 import numpy as np
+import pyarrow.parquet as pq
 import pytest
 
 from projections_assets.contracts import gold as gold_contracts
@@ -71,7 +72,10 @@ def test_a_slot_gets_worlds_of_every_player_not_out_and_a_summary(history, slot)
     assert all(checks.values())
     pointer = read_pointer(lake.pointer_path(contracts.SIM_WORLDS.table, loc))
     assert pointer.path == f"gold/sim_worlds/game_date={LAST.isoformat()}/slot=1845/run={result.run_id}"
-    assert (lake.root / pointer.path / DATA_FILE).is_file()
+    data = lake.root / pointer.path / DATA_FILE
+    # Written with the compact encoding its contract names, as core.sim.storage writes it.
+    column = pq.ParquetFile(data).metadata.row_group(0).column(0)
+    assert column.compression == "ZSTD" and "RLE_DICTIONARY" in column.encodings
     worlds = load_partition(lake, contracts.SIM_WORLDS.table, loc)
     minutes = load_partition(lake, gold_contracts.MINUTES_PROJECTIONS.table, loc)
     out = set(minutes.loc[minutes["status"] == "Out", "player_id"])

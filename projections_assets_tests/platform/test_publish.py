@@ -1,3 +1,4 @@
+import dataclasses
 import json
 import os
 from datetime import UTC, datetime, timedelta
@@ -65,6 +66,20 @@ def test_publish_writes_run_dir_manifest_and_pointer(lake):
     pointer = read_pointer(lake.pointer_path(TOY_EVENTS.table, LOC))
     assert pointer.run_id == "run-a" and pointer.path == f"{base}/run=run-a" and pointer.row_count == 3
     pd.testing.assert_frame_equal(load_partition(lake, TOY_EVENTS.table, LOC), frame)
+
+
+def test_a_contract_s_write_options_reach_the_parquet_file(lake):
+    frame = toy_events_frame(KEY)
+    compact = dataclasses.replace(TOY_EVENTS, write_options={"compression": "zstd", "compression_level": 3})
+    result = publish_partition(lake, TOY_EVENTS.table, LOC, "run-z", frame, compact)
+    meta = pq.ParquetFile(result.run_dir / "data.parquet").metadata
+    assert {meta.row_group(0).column(i).compression for i in range(meta.num_columns)} == {"ZSTD"}
+    pd.testing.assert_frame_equal(load_partition(lake, TOY_EVENTS.table, LOC), frame)
+    # Without options pyarrow's default (snappy) applies.
+    plain = publish_partition(lake, TOY_EVENTS.table, LOC, "run-zz", frame, TOY_EVENTS)
+    assert (
+        pq.ParquetFile(plain.run_dir / "data.parquet").metadata.row_group(0).column(0).compression == "SNAPPY"
+    )
 
 
 def test_contract_violation_promotes_nothing_and_keeps_pointer(lake):

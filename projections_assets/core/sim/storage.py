@@ -41,10 +41,15 @@ WORLD_COLUMNS: dict[str, str] = {
     "pts": "uint16",
     **dict.fromkeys(WORLD_STATS[1:], "uint8"),
 }
-# Parquet settings of `write_worlds`: fixed, so a rerun writes the same bytes.
-_COMPRESSION = "zstd"
-_COMPRESSION_LEVEL = 3
-_ROW_GROUP = 1 << 20
+# Parquet settings of `write_worlds` and of the lake's gold/sim_worlds (its contract hands them to the
+# IO manager): fixed, so a rerun writes the same bytes.
+WRITE_OPTIONS: dict[str, object] = {
+    "compression": "zstd",
+    "compression_level": 3,
+    "row_group_size": 1 << 20,
+    "use_dictionary": [c for c in WORLD_COLUMNS if c != "world"],
+    "column_encoding": {"world": "DELTA_BINARY_PACKED"},
+}
 
 
 def worlds_frame(sim: SimWorlds) -> pd.DataFrame:
@@ -109,15 +114,7 @@ def write_worlds(frame: pd.DataFrame | pa.Table, path: Path) -> int:
     timestamps in the file).
     """
     path.parent.mkdir(parents=True, exist_ok=True)
-    pq.write_table(
-        _arrow(frame),
-        path,
-        compression=_COMPRESSION,
-        compression_level=_COMPRESSION_LEVEL,
-        row_group_size=_ROW_GROUP,
-        use_dictionary=[c for c in WORLD_COLUMNS if c != "world"],
-        column_encoding={"world": "DELTA_BINARY_PACKED"},
-    )
+    pq.write_table(_arrow(frame), path, **WRITE_OPTIONS)
     return path.stat().st_size
 
 
