@@ -13,7 +13,7 @@ import pytest
 from projections_assets.core.scoring import dk_points, dk_rules
 from projections_assets.core.sim import kernel
 from projections_assets.core.sim.engine import SimCalibration, fit_calibration, sim_settings, simulate
-from projections_assets.core.sim.rng import key_words, philox_block, stream_key, uniforms
+from projections_assets.core.sim.rng import key_words, philox_block, stream_key, uniforms, uniforms32
 from projections_assets.core.sim.storage import (
     WORLD_COLUMNS,
     read_worlds,
@@ -126,6 +126,13 @@ def test_philox_streams_are_numpys_philox4x64_bit_for_bit() -> None:
         reference = np.random.Generator(np.random.Philox(key=key, counter=5)).random(8)
         # numpy's double is the same top 53 bits; ours sits half a step off zero.
         assert np.array_equal(u, (reference * 2.0**53 + 0.5) * 2.0**-53)
+        # Player streams: two 32-bit uniforms per output, low half first, half a step off 0 and 1.
+        u32 = np.empty(16)
+        uniforms32(k0, k1, np.int64(5), np.int64(2), u32)
+        raw = np.random.Philox(key=key, counter=5).random_raw(8)
+        halves = np.column_stack([raw & np.uint64(0xFFFFFFFF), raw >> np.uint64(32)]).ravel()
+        assert np.array_equal(u32, (halves.astype(np.float64) + 0.5) * 2.0**-32)
+        assert u32.min() > 0.0 and u32.max() < 1.0
 
 
 def test_stream_keys_differ_by_date_kind_and_id() -> None:

@@ -17,7 +17,7 @@ import math
 import numba as nb
 import numpy as np
 
-from projections_assets.core.sim.rng import uniforms
+from projections_assets.core.sim.rng import uniforms, uniforms32
 
 # The nine counting stats drawn per world, in kernel order (rates_* columns of the inputs).
 COUNT_STATS = ("fg2a", "fg3a", "fta", "ast", "tov", "oreb", "dreb", "stl", "blk")
@@ -28,7 +28,7 @@ STORED_STATS = (*COUNT_STATS, *(m for m, _ in MAKE_STATS))
 SCORE_STATS = (*STORED_STATS, "pts", "reb")
 # Uniform slots of one player-world: availability, minutes, one per count, one per make.
 SLOT_AVAIL, SLOT_MINUTES, SLOT_COUNTS, SLOT_MAKES = 0, 1, 2, 2 + len(COUNT_STATS)
-PLAYER_BLOCKS = 4  # 16 uniforms per player-world (14 used)
+PLAYER_BLOCKS = 2  # 16 uniforms (32-bit) per player-world, 8 per block (14 used)
 GAME_BLOCKS = 1  # 4 per game-world: two for the Box-Muller pair (pace, script), two for overtime
 MAX_COUNT = 255  # uint8 storage
 
@@ -54,14 +54,14 @@ def minutes_quantile(u: float, p10: float, p50: float, p90: float, lo: float, hi
     each side of the median), exponential tails beyond p10 and p90 whose
     density is continuous at the knot, clamped to [lo, hi].
     """
+    # The two linear pieces by a select (which piece is random: a branch would mispredict), the tails apart.
+    lower = p10 + (u - 0.1) * 2.5 * (p50 - p10)
+    upper = p50 + (u - 0.5) * 2.5 * (p90 - p50)
+    m = lower if u < 0.5 else upper
     if u < 0.1:
-        m = p10 + 0.25 * (p50 - p10) * math.log(u / 0.1)
-    elif u < 0.5:
-        m = p10 + (u - 0.1) / 0.4 * (p50 - p10)
-    elif u <= 0.9:
-        m = p50 + (u - 0.5) / 0.4 * (p90 - p50)
-    else:
-        m = p90 - 0.25 * (p90 - p50) * math.log((1.0 - u) / 0.1)
+        m = p10 + 0.25 * (p50 - p10) * math.log(u * 10.0)
+    elif u > 0.9:
+        m = p90 - 0.25 * (p90 - p50) * math.log((1.0 - u) * 10.0)
     return min(max(m, lo), hi)
 
 
@@ -167,8 +167,14 @@ def compete(u: np.ndarray, weight: np.ndarray, n: int, lam: float) -> None:
             u[i] = normal_cdf((u[i] - lam * w * total) / math.sqrt(1.0 - w * w * shrink))
 
 
-# 1 / (y + 1) for y = 0..MAX_COUNT: the pmf recursions multiply instead of divide.
-_INV = 1.0 / np.arange(1.0, MAX_COUNT + 2.0)
+# CDF values a count search sums per block, without a branch (`nb_search`): fewer for small means.
+SEARCH_BLOCK = 8
+SEARCH_BLOCK_SMALL = 4
+SEARCH_SMALL_MEAN = 2.0
+# ... and per block of a make search (`binomial_inverse`): makes are few.
+MAKES_BLOCK = 4
+# 1 / (y + 1) for y = 0..MAX_COUNT + SEARCH_BLOCK: the pmf recursions multiply instead of divide.
+_INV = 1.0 / np.arange(1.0, MAX_COUNT + max(SEARCH_BLOCK, MAKES_BLOCK) + 2.0)
 
 
 def shape_quarters(dispersion: float) -> int:
@@ -199,37 +205,51 @@ def _nb_zero(mean: float, quarters: int) -> float:
     return result
 
 
+@nb.njit(cache=True, error_model="numpy", inline="always")
+def _cdf_block(u: float, p: float, cdf: float, y: int, j: int, slope: float, lead: float, size: int):  # type: ignore[no-untyped-def]
+    # `size` more CDF values, counting those below u, without a branch.
+    for _ in range(size):
+        p *= (j * slope + lead) * _INV[j]
+        j += 1
+        cdf += p
+        y += u > cdf
+    return p, cdf, y, j
+
+
 @nb.njit(cache=True, error_model="numpy")
 def nb_search(u: float, mean: float, quarters: int) -> int:
     """Smallest y with CDF(y) >= u of the negative binomial with this mean and gamma shape quarters / 4.
 
     Var = mean + mean^2 / shape: the gamma-Poisson mixture; quarters 0 is the
-    Poisson. Counts stop at MAX_COUNT (the storage's bound).
+    Poisson. Counts stop at MAX_COUNT (the storage's bound). The CDF is summed
+    in blocks (SEARCH_BLOCK values, SEARCH_BLOCK_SMALL below a mean of
+    SEARCH_SMALL_MEAN) without a branch, the answer being the number of CDF
+    values below u: a branch per value, taken at random, was most of the
+    search's time. The stopping rule is checked after each block.
     """
     if mean <= 0.0:
         return 0
-    y = 0
+    # pmf ratio p(y + 1) / p(y) = (slope y + lead) / (y + 1).
     if quarters <= 0:
+        slope = 0.0
+        lead = mean
         p = math.exp(-mean)
-        cdf = p
-        while u > cdf and y < MAX_COUNT:
-            p *= mean * _INV[y]
-            y += 1
-            cdf += p
-            if y > mean and p < 1e-16 * cdf:
-                break
-        return y
-    shape = quarters * 0.25
-    q = mean / (mean + shape)
-    p = _nb_zero(mean, quarters)
+    else:
+        shape = quarters * 0.25
+        slope = mean / (mean + shape)
+        lead = shape * slope
+        p = _nb_zero(mean, quarters)
     cdf = p
-    while u > cdf and y < MAX_COUNT:
-        p *= (y + shape) * _INV[y] * q
-        y += 1
-        cdf += p
-        if y > mean and p < 1e-16 * cdf:
-            break
-    return y
+    y = 1 if u > cdf else 0
+    j = 0
+    small = mean < SEARCH_SMALL_MEAN
+    while True:
+        if small:
+            p, cdf, y, j = _cdf_block(u, p, cdf, y, j, slope, lead, SEARCH_BLOCK_SMALL)
+        else:
+            p, cdf, y, j = _cdf_block(u, p, cdf, y, j, slope, lead, SEARCH_BLOCK)
+        if u <= cdf or j >= MAX_COUNT or (j > mean and p < 1e-16 * cdf):
+            return min(y, MAX_COUNT)
 
 
 def nb_inverse(u: float, mean: float, dispersion: float) -> int:
@@ -255,14 +275,18 @@ def binomial_inverse(u: float, n: int, prob: float, powers: np.ndarray) -> int:
     ratio = p_ / (1.0 - p_)
     p = powers[n]
     cdf = p
-    x = 0
-    while v > cdf and x < n:
-        p *= (n - x) * _INV[x] * ratio
-        x += 1
-        cdf += p
-        if x > n * p_ and p < 1e-16 * cdf:
-            break
-    return n - x if flip else x
+    x = 1 if v > cdf else 0
+    j = 0
+    while True:
+        # Branch-free blocks as in `nb_search`; beyond n the pmf is 0 (the factor n - j is floored at 0).
+        for _ in range(MAKES_BLOCK):
+            p *= max(n - j, 0) * _INV[j] * ratio
+            j += 1
+            cdf += p
+            x += v > cdf
+        if v <= cdf or j >= n:
+            x = min(x, n)
+            return n - x if flip else x
 
 
 def binomial_powers(prob: np.ndarray) -> np.ndarray:
@@ -321,12 +345,11 @@ def _couple(
             given += s
         else:
             secs[j] = 0
-            rem[j] = -1.0
+            rem[j] = -np.inf  # never chosen
     while given < target:
-        best = -1
-        for j in range(n):
-            if playing[j] and (best < 0 or rem[j] > rem[best]):
-                best = j
+        best = 0
+        for j in range(1, n):
+            best = j if rem[j] > rem[best] else best
         secs[best] += 1
         rem[best] -= 1.0
         given += 1
@@ -387,7 +410,7 @@ def _task(
     n_count = rates.shape[1]
     n_score = score_weights.shape[0]
     gu = np.empty(4 * GAME_BLOCKS)
-    uu = np.empty((max_team, 4 * PLAYER_BLOCKS))
+    uu = np.empty((max_team, 8 * PLAYER_BLOCKS))
     m = np.empty(max_team)
     secs = np.empty(max_team, np.int64)
     playing = np.empty(max_team, np.bool_)
@@ -432,7 +455,7 @@ def _task(
             n_playing = 0
             for j in range(n):
                 i = start + j
-                uniforms(pk0[i], pk1[i], wg * PLAYER_BLOCKS, 1, uu[j])
+                uniforms32(pk0[i], pk1[i], wg * PLAYER_BLOCKS, 1, uu[j])
                 playing[j] = uu[j, SLOT_AVAIL] < play_prob[i]
                 n_playing += playing[j]
             floor_n = min(n, int(params[P_MIN_PLAYERS]))
@@ -448,7 +471,7 @@ def _task(
             for j in range(n):
                 if playing[j]:
                     i = start + j
-                    uniforms(pk0[i], pk1[i], wg * PLAYER_BLOCKS + 1, PLAYER_BLOCKS - 1, uu[j, 4:])
+                    uniforms32(pk0[i], pk1[i], wg * PLAYER_BLOCKS + 1, PLAYER_BLOCKS - 1, uu[j, 8:])
                     m[j] = minutes_quantile(
                         uu[j, SLOT_MINUTES],
                         p10[i],

@@ -2,10 +2,12 @@
 
 Every stream is keyed by a stable hash of what it belongs to (`stream_key`):
 a player's draws by (game_date, player_id), a game's pace and script by
-(game_date, game_id). Uniform number j of world w of a stream is output
-`16 w + j` of `numpy.random.Philox(key=stream_key(...))` (player streams; game
-streams use 4 per world), so a world never depends on how many worlds were
-asked for, how they were chunked, or on any other stream. `philox_block`
+(game_date, game_id). A player's world w is Philox blocks 2w and 2w + 1 of
+`numpy.random.Philox(key=stream_key(...))`, read as sixteen 32-bit uniforms
+(`uniforms32`: each 64-bit output gives two, its low half first); a game's
+world w is block w, four 53-bit uniforms (`uniforms`). So a world never depends
+on how many worlds were asked for, how they were chunked, or on any other
+stream. `philox_block`
 is the published Philox4x64-10 round function (the one numpy's bit generator
 runs), written for numba because numpy's generators cannot be called per
 element from a parallel kernel; a test pins it to numpy's `random_raw`
@@ -29,6 +31,9 @@ _W1 = np.uint64(0xBB67AE8584CAA73B)
 _S11 = np.uint64(11)
 _ONE = np.uint64(1)
 _TWO_M53 = 1.0 / 9007199254740992.0
+_TWO_M32 = 1.0 / 4294967296.0
+_LOW32 = np.uint64(0xFFFFFFFF)
+_S32 = np.uint64(32)
 
 
 def stream_key(game_date: str, kind: str, ident: object) -> int:
@@ -94,3 +99,31 @@ def uniforms(k0: np.uint64, k1: np.uint64, first_block: np.int64, blocks: np.int
         out[4 * b + 1] = _unit(r1)
         out[4 * b + 2] = _unit(r2)
         out[4 * b + 3] = _unit(r3)
+
+
+@nb.njit(cache=True, inline="always")
+def _unit32(x: np.uint64) -> float:
+    return (np.float64(x) + 0.5) * _TWO_M32
+
+
+@nb.njit(cache=True)
+def uniforms32(
+    k0: np.uint64, k1: np.uint64, first_block: np.int64, blocks: np.int64, out: np.ndarray
+) -> None:
+    """Doubles in [2^-33, 1 - 2^-33] from `blocks` Philox blocks starting at block `first_block`: 8 per block.
+
+    Output o of block b (numpy's output 4b + o) gives uniforms 8b + 2o (its
+    low 32 bits) and 8b + 2o + 1 (its high 32 bits), each (x + 1/2) / 2^32:
+    half the Philox work of `uniforms`, never 0 or 1, and a resolution
+    (2^-32) far below anything a sim statistic can see.
+    """
+    for b in range(blocks):
+        r0, r1, r2, r3 = _philox(np.uint64(first_block + b) + _ONE, k0, k1)
+        out[8 * b] = _unit32(r0 & _LOW32)
+        out[8 * b + 1] = _unit32(r0 >> _S32)
+        out[8 * b + 2] = _unit32(r1 & _LOW32)
+        out[8 * b + 3] = _unit32(r1 >> _S32)
+        out[8 * b + 4] = _unit32(r2 & _LOW32)
+        out[8 * b + 5] = _unit32(r2 >> _S32)
+        out[8 * b + 6] = _unit32(r3 & _LOW32)
+        out[8 * b + 7] = _unit32(r3 >> _S32)
