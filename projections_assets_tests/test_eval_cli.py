@@ -96,7 +96,7 @@ POINTS_KEYS = {
 def test_eval_points_prints_the_figures_and_ends_with_the_json(monkeypatch, capsys) -> None:
     seen = {}
 
-    def fake_evaluate(seed, league_dir=None, say=None, worlds=None):
+    def fake_evaluate(seed, league_dir=None, say=None, worlds=None, rows_out=None):
         seen.update(seed=seed, worlds=worlds)
         return POINTS
 

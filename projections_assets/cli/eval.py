@@ -108,7 +108,12 @@ def _points_command(args: argparse.Namespace) -> int:
     # Imported here so `projections --help` loads neither LightGBM nor numba.
     from projections_assets.cli.points_eval import evaluate
 
-    figures = evaluate(args.seed, Path(args.league_dir) if args.league_dir else None, worlds=args.worlds)
+    figures = evaluate(
+        args.seed,
+        Path(args.league_dir) if args.league_dir else None,
+        worlds=args.worlds,
+        rows_out=Path(args.rows_out) if args.rows_out else None,
+    )
     _print_points(figures)
     if args.json:
         print(json.dumps(figures, sort_keys=True))
@@ -132,5 +137,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     pts.add_argument(
         "--worlds", type=int, default=None, help="worlds per date (default config/points.toml's worlds)"
     )
+    pts.add_argument("--rows-out", default=None, help="also write the evaluated rows to this parquet file")
     pts.add_argument("--json", action="store_true", help="end with one JSON line of the figures")
     pts.set_defaults(func=_points_command)

@@ -49,8 +49,13 @@ def evaluate(
     league_dir: Path | None = None,
     say: Callable[[str], None] | None = None,
     worlds: int | None = None,
+    rows_out: Path | None = None,
 ) -> dict:
-    """Train on the league's first two seasons, simulate the third; the figures of the issue."""
+    """Train on the league's first two seasons, simulate the third; the figures of the issue.
+
+    `rows_out`: also write the evaluated rows (the row set with projections, actuals, the oracle and
+    the baselines) there as parquet, to look into a figure.
+    """
     say = say or progress("eval")
     settings = points_history.points_settings()
     worlds = worlds or settings.worlds
@@ -94,6 +99,8 @@ def evaluate(
     rows = evaluation.with_oracle(rows, oracle, points_evaluation.ORACLE_POINTS_COLUMNS)
     rows = rows.dropna(subset=["oracle_dk"]).reset_index(drop=True)
     figures = points_evaluation.points_figures(rows, (mates, opps), settings)
+    if rows_out is not None:
+        rows.to_parquet(rows_out, index=False)
     return {
         "seed": seed,
         "worlds": worlds,
