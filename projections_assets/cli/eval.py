@@ -1,4 +1,4 @@
-"""`projections eval minutes --seed N [--json]`: the figures of `projections_assets.cli.minutes_eval`."""
+"""`projections eval minutes|points --seed N [--json]`: the figures of `cli.minutes_eval` and `cli.points_eval`."""
 
 from __future__ import annotations
 
@@ -70,8 +70,58 @@ def _command(args: argparse.Namespace) -> int:
     return 0
 
 
+def _print_points(figures: dict) -> None:
+    def ratio(a: float | None, b: float | None) -> str:
+        return f"{a / b:.4f}" if a is not None and b else "n/a"
+
+    print(
+        f"DK points, league seed {figures['seed']}: season {figures['evaluated_season']} at the last slot before "
+        f"tip, {figures['rows']} rows ({figures['played_rows']} played), {figures['worlds']} worlds per date"
+    )
+    print(f"{'MAE of the mean':26} {'value':>8}  model / it")
+    print(f"{'  model':26} {figures['mae']:8.4f}")
+    for name, key in (
+        ("  oracle", "oracle_mae"),
+        ("  last-5 (played)", "last5_mae"),
+        ("  season average", "baseline_mae"),
+    ):
+        value = figures[key]
+        shown = "n/a" if value is None else f"{value:8.4f}"
+        print(f"{name:26} {shown:>8}  {ratio(figures['mae'], value)}")
+    roles = ", ".join(f"{k} {v:.1%}" for k, v in figures["coverage_by_role"].items())
+    print(
+        f"p10-p90 coverage {figures['coverage_p10_p90']:.1%} (width {figures['width_p10_p90']:.1f} pts); by role: {roles}"
+    )
+    oracle = figures.get("oracle_stat_mae") or {}
+    stats = ", ".join(
+        f"{s} {v:.3f}" + (f"/{oracle[s]:.3f}" if s in oracle else "") for s, v in figures["stat_mae"].items()
+    )
+    print(f"stat MAE model/oracle: {stats}")
+    for side in ("teammate", "opponent"):
+        sim, actual = figures[f"{side}_corr_sim"], figures[f"{side}_corr_actual"]
+        print(
+            f"{side} residual corr (both 10+): sim {sim:+.4f}, actual {actual:+.4f}, gap {sim - actual:+.4f}"
+        )
+
+
+def _points_command(args: argparse.Namespace) -> int:
+    # Imported here so `projections --help` loads neither LightGBM nor numba.
+    from projections_assets.cli.points_eval import evaluate
+
+    figures = evaluate(
+        args.seed,
+        Path(args.league_dir) if args.league_dir else None,
+        worlds=args.worlds,
+        rows_out=Path(args.rows_out) if args.rows_out else None,
+    )
+    _print_points(figures)
+    if args.json:
+        print(json.dumps(figures, sort_keys=True))
+    return 0
+
+
 def register(subparsers: argparse._SubParsersAction) -> None:
-    """Add `eval minutes` to the `projections` command."""
+    """Add `eval minutes` and `eval points` to the `projections` command."""
     ev = subparsers.add_parser("eval", help="judge the models on a held-out league season")
     sub = ev.add_subparsers(dest="eval_command", metavar="MODEL", required=True)
     mins = sub.add_parser("minutes", help="train on two seasons of a league, evaluate on the third")
@@ -79,3 +129,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     mins.add_argument("--league-dir", default=None, help="the league's tables (default .league/seed=N)")
     mins.add_argument("--json", action="store_true", help="end with one JSON line of the figures")
     mins.set_defaults(func=_command)
+    pts = sub.add_parser(
+        "points", help="train minutes, rates and the sim on two seasons, simulate the third's DK points"
+    )
+    pts.add_argument("--seed", type=int, required=True, help="league seed")
+    pts.add_argument("--league-dir", default=None, help="the league's tables (default .league/seed=N)")
+    pts.add_argument(
+        "--worlds", type=int, default=None, help="worlds per date (default config/points.toml's worlds)"
+    )
+    pts.add_argument("--rows-out", default=None, help="also write the evaluated rows to this parquet file")
+    pts.add_argument("--json", action="store_true", help="end with one JSON line of the figures")
+    pts.set_defaults(func=_points_command)

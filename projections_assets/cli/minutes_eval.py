@@ -34,8 +34,10 @@ from projections_assets.settings import default_league_dir
 EVAL_HORIZON = "last"
 
 
-def league_rows(tables: dict[str, pd.DataFrame], say: Callable[[str], None] = print) -> pd.DataFrame:
-    """Training-set rows (features at both horizons + labels) for every game of the league."""
+def league_inputs(
+    tables: dict[str, pd.DataFrame], say: Callable[[str], None] = print
+) -> tuple[SlateInputs, pd.DataFrame]:
+    """The league's as-of snapshots at every game's horizons, and those (game, horizon, as_of) targets."""
     asof = LeagueAsOf(tables, slot_times())
     targets = asof.horizon_targets()
     inputs = SlateInputs(
@@ -46,6 +48,12 @@ def league_rows(tables: dict[str, pd.DataFrame], say: Callable[[str], None] = pr
         odds=asof.odds(targets),
     )
     say(f"as-of snapshots for {len(targets)} (game, horizon) pairs")
+    return inputs, targets
+
+
+def league_rows(tables: dict[str, pd.DataFrame], say: Callable[[str], None] = print) -> pd.DataFrame:
+    """Training-set rows (features at both horizons + labels) for every game of the league."""
+    inputs, targets = league_inputs(tables, say)
     rows = training.training_rows(inputs, league_labels(tables), targets[["game_id", "horizon", "as_of_ts"]])
     say(f"{len(rows)} feature rows")
     return rows

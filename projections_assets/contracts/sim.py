@@ -132,3 +132,27 @@ SIM_SUMMARY = register(
         ),
     )
 )
+
+POINTS_EVALUATION = register(
+    TableContract(
+        table=TableRef("gold", "points_evaluation"),
+        schema=pa.DataFrameSchema(
+            {
+                "game_date": pa.Column(str),
+                "predictor": pa.Column(str),
+                "role": pa.Column(str),
+                "metric": pa.Column(str),
+                "value": pa.Column("float64", nullable=True),
+            },
+            strict=True,
+        ),
+        keys=("predictor", "role", "metric"),
+        asof_column=None,
+        allow_empty=True,
+        description=(
+            "DK points accuracy of a game date at each game's last slot before tip: MAE of the sim's mean "
+            "beside the oracle, the last-5 and season-average baselines; p10-p90 coverage by role; each "
+            "stat's MAE; teammates' and opponents' residual correlations, sim and realized."
+        ),
+    )
+)

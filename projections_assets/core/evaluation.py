@@ -17,6 +17,8 @@ rows where it exists:
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 import pandas as pd
 
@@ -145,28 +147,43 @@ def what_if(
     return both.sort_values("delta_exp_minutes", key=np.abs, ascending=False).reset_index(drop=True), summary
 
 
-def with_oracle(rows: pd.DataFrame, oracle: pd.DataFrame | None) -> pd.DataFrame:
-    """`rows` with the oracle's p10/p50/p90 and play probability in force at each row's `as_of_ts`."""
+# The oracle's minutes columns (league/oracle.py ORACLE_COLUMNS) and their names beside a projection.
+MINUTES_ORACLE_COLUMNS = {
+    "minutes_p10": "oracle_p10",
+    "minutes_p50": "oracle_p50",
+    "minutes_p90": "oracle_p90",
+    "p_play": "oracle_play_prob",
+}
+
+
+def with_oracle(
+    rows: pd.DataFrame, oracle: pd.DataFrame | None, columns: Mapping[str, str] = MINUTES_ORACLE_COLUMNS
+) -> pd.DataFrame:
+    """`rows` with the oracle's `columns` (oracle name -> name here) in force at each row's `as_of_ts`.
+
+    The default is the minutes figures: p10/p50/p90 and the play probability.
+    """
     if oracle is None or oracle.empty:
         return rows
+    wanted = list(columns)
     o = oracle.rename(columns={"person_id": "player_id", "as_of_ts": "oracle_as_of"})
+    o = o[["game_id", "player_id", "oracle_as_of", *wanted]]
     o["oracle_as_of"] = pd.to_datetime(o["oracle_as_of"], utc=True)
-    merged = rows.reset_index().merge(o, on=["game_id", "player_id"], how="left")
+    merged = (
+        rows[["game_id", "player_id", "as_of_ts"]]
+        .reset_index()
+        .merge(o, on=["game_id", "player_id"], how="left")
+    )
     # The oracle row in force at the projection's instant (its first row also covers earlier times).
     merged = merged[(merged["oracle_as_of"] <= merged["as_of_ts"]) | merged["oracle_as_of"].isna()]
     first = o.sort_values("oracle_as_of").groupby(["game_id", "player_id"]).head(1)
     newest = merged.sort_values("oracle_as_of").groupby("index").tail(1).set_index("index")
-    out = rows.join(newest[["minutes_p10", "minutes_p50", "minutes_p90", "p_play"]], how="left")
-    missing = out["minutes_p50"].isna()
+    out = rows.join(newest[wanted], how="left")
+    missing = out[wanted[0]].isna()
     if missing.any():
-        fill = rows[missing].merge(first, on=["game_id", "player_id"], how="left")
-        for col in ("minutes_p10", "minutes_p50", "minutes_p90", "p_play"):
+        fill = rows.loc[missing, ["game_id", "player_id"]].merge(
+            first, on=["game_id", "player_id"], how="left"
+        )
+        for col in wanted:
             out.loc[missing, col] = fill[col].to_numpy()
-    return out.rename(
-        columns={
-            "minutes_p10": "oracle_p10",
-            "minutes_p50": "oracle_p50",
-            "minutes_p90": "oracle_p90",
-            "p_play": "oracle_play_prob",
-        }
-    )
+    return out.rename(columns=dict(columns))

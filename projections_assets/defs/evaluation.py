@@ -1,4 +1,5 @@
-"""Evaluation assets (per game_date, once labels exist): accuracy by horizon and the what-if report."""
+"""Evaluation assets (per game_date, once labels exist): minutes accuracy by horizon, the what-if
+report, and DK points accuracy at the last slot before tip."""
 
 from collections.abc import Iterator
 from datetime import date
@@ -8,12 +9,16 @@ import pandas as pd
 
 from projections_assets.contracts import gold as contracts
 from projections_assets.contracts import labels as label_contracts
-from projections_assets.core import evaluation, training
+from projections_assets.contracts import sim as sim_contracts
+from projections_assets.core import evaluation, points_evaluation, training
 from projections_assets.defs.checks import contract_outputs
 from projections_assets.defs.gold import LABEL_LOOKBACK
 from projections_assets.defs.partitions import GAME_DATE_PARTITIONS
 from projections_assets.defs.resources import LakeReader, OracleResource, partition_inputs_metadata
+from projections_assets.nba.calendar import EASTERN_NAME
 from projections_assets.platform.contracts import TableContract
+from projections_assets.platform.lake import DATA_FILE
+from projections_assets.platform.reader import current_runs
 
 GROUP = "gold"
 
@@ -24,12 +29,14 @@ def _picked(projections: pd.DataFrame) -> pd.DataFrame:
     return projections.merge(slots, on=["game_id", "as_of_ts"], how="inner")
 
 
-def _evaluation_asset(contract: TableContract):
-    """A game_date asset judging that date's projections against its labels."""
+def _evaluation_asset(
+    contract: TableContract, judged: tuple[TableContract, ...] = (contracts.MINUTES_PROJECTIONS,)
+):
+    """A game_date asset judging that date's projections (`judged`) against its labels."""
     return dg.asset(
         key=contract.table.key_path,
         deps=[
-            dg.AssetKey(contracts.MINUTES_PROJECTIONS.table.key_path),
+            *(dg.AssetKey(c.table.key_path) for c in judged),
             dg.AssetKey(label_contracts.GAME_LABELS.table.key_path),
         ],
         partitions_def=GAME_DATE_PARTITIONS,
@@ -134,4 +141,105 @@ def _empty_what_if() -> pd.DataFrame:
     )
 
 
-EVALUATION_ASSETS = [minutes_evaluation_asset, minutes_what_if_asset]
+@_evaluation_asset(
+    sim_contracts.POINTS_EVALUATION,
+    (contracts.MINUTES_PROJECTIONS, sim_contracts.SIM_SUMMARY, sim_contracts.SIM_WORLDS),
+)
+def points_evaluation_asset(
+    context: dg.AssetExecutionContext, lake_reader: LakeReader, oracle: OracleResource
+) -> Iterator:
+    """DK points accuracy of the date's sim at each game's last slot before tip (`projections eval points`'
+    figures for one date): the sim's mean beside the oracle and the baselines, coverage, stat MAEs, and the
+    residual correlations of teammates and opponents, simulated and realized."""
+    frames, inputs, summaries = {}, {}, {}
+    for key in context.partition_keys:
+        day = date.fromisoformat(key)
+        summary = lake_reader.read(sim_contracts.SIM_SUMMARY.table, start=day, end=day)
+        proj = lake_reader.read(contracts.MINUTES_PROJECTIONS.table, start=day, end=day)
+        labels = lake_reader.read(label_contracts.GAME_LABELS.table, start=day - LABEL_LOOKBACK, end=day)
+        inputs[key] = [summary.record, proj.record, labels.record]
+        history = _last_slot(summary.frame, proj.frame)
+        rows = (
+            points_evaluation.eval_rows(history, labels.frame)
+            if not history.empty and (labels.frame["game_date"] == key).any()
+            else history.iloc[:0]
+        )
+        if rows.empty:
+            frames[key] = _empty_points_evaluation()
+            summaries[key] = "no simulated slot before tip, no labels yet, or no player with 5+ earlier games"
+            continue
+        rows = evaluation.with_oracle(
+            rows, oracle.rows(sorted(rows["game_id"].unique())), points_evaluation.ORACLE_POINTS_COLUMNS
+        )
+        pairs = _sim_pairs(lake_reader, day, history, rows)
+        figures = points_evaluation.points_figures(rows, pairs)
+        frame = points_evaluation.long_table(figures)
+        frame.insert(0, "game_date", key)
+        frames[key] = frame[list(sim_contracts.POINTS_EVALUATION.schema.columns)]
+        summaries[key] = figures
+    output = frames if len(frames) > 1 else next(iter(frames.values()))
+    metadata = {**partition_inputs_metadata(inputs), "summary": dg.MetadataValue.json(summaries)}
+    if len(frames) == 1:
+        metadata["table"] = dg.MetadataValue.md(_points_markdown(next(iter(frames.values()))))
+    yield from contract_outputs(context, sim_contracts.POINTS_EVALUATION, output, metadata=metadata)
+
+
+def _last_slot(summary: pd.DataFrame, projections: pd.DataFrame) -> pd.DataFrame:
+    """Each game's sim summary at its last simulated slot before tip (tips from the minutes projections)."""
+    if summary.empty or projections.empty:
+        return summary.iloc[:0]
+    tips = projections[["game_id", "tip_ts"]].drop_duplicates("game_id")
+    slots = training.horizon_slots(summary.merge(tips, on="game_id"))
+    last = slots[slots["horizon"] == "last"][["game_id", "as_of_ts"]]
+    return summary.merge(last, on=["game_id", "as_of_ts"]).reset_index(drop=True)
+
+
+def _sim_pairs(
+    reader: LakeReader, day: date, history: pd.DataFrame, rows: pd.DataFrame
+) -> tuple[points_evaluation.PairMoments, points_evaluation.PairMoments]:
+    """The worlds' residual pair moments of the row set's players, read from each picked slot's worlds."""
+    lake = reader.lake()
+    keys = {(g, int(p)) for g, p in zip(rows["game_id"], rows["player_id"], strict=True)}
+    mates, opps = points_evaluation.PairMoments(), points_evaluation.PairMoments()
+    runs = {e.partition_key: e for e in current_runs(lake, sim_contracts.SIM_WORLDS.table, day, day)}
+    for as_of, part in history.groupby("as_of_ts"):
+        slot = pd.Timestamp(as_of).tz_convert(EASTERN_NAME).strftime("%H:%M")
+        entry = runs.get(f"{day.isoformat()}|{slot}")
+        if entry is None:
+            continue
+        worlds = pd.read_parquet(
+            lake.resolve(entry.path) / DATA_FILE,
+            columns=["game_id", "player_id", "world", "dk_q"],
+            filters=[("game_id", "in", sorted(part["game_id"].unique()))],
+        )
+        dk = worlds.pivot(index=["game_id", "player_id"], columns="world", values="dk_q") / 4.0
+        part = part.reset_index(drop=True)
+        dk = dk.reindex(pd.MultiIndex.from_frame(part[["game_id", "player_id"]]))
+        if dk.isna().any().any():
+            raise ValueError(f"{sim_contracts.SIM_WORLDS.table} of {day}|{slot} lacks players of its summary")
+        in_rows = [(g, int(p)) in keys for g, p in zip(part["game_id"], part["player_id"], strict=True)]
+        m, o = points_evaluation.sim_pair_moments(dk.to_numpy(), part, in_rows)
+        mates, opps = mates + m, opps + o
+    return mates, opps
+
+
+def _empty_points_evaluation() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            c: pd.Series(dtype="float64" if c == "value" else str)
+            for c in sim_contracts.POINTS_EVALUATION.schema.columns
+        }
+    )
+
+
+def _points_markdown(frame: pd.DataFrame) -> str:
+    if frame.empty:
+        return "no evaluation yet"
+    return (
+        frame.pivot_table(index=["predictor", "role"], columns="metric", values="value")
+        .round(3)
+        .to_markdown()
+    )
+
+
+EVALUATION_ASSETS = [minutes_evaluation_asset, minutes_what_if_asset, points_evaluation_asset]

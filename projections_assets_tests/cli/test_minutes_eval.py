@@ -1,27 +1,22 @@
 """`minutes_eval.evaluate` end to end on a small league: its figures are complete, sane and consistent.
 
-The evaluation needs three seasons; a league of three whole seasons (3 x 1,230 games) takes minutes to
-train on and its oracle several more. The test keeps every fourth game date of the league's calendar
-(333 games a season, still three seasons spanning both report-naming eras), generates the league once
-for both of evaluate's uses (its tables, then the oracle's replay) and draws the oracle with fewer
-Monte-Carlo samples. Everything else is `evaluate`'s own path: the league written and read back, the as-of
-rows, training, the oracle computed once and cached beside the league, the comparison.
+The league is `cut_league.cut_league`'s: every fourth game date (333 games a season, still three seasons
+spanning both report-naming eras), the oracle drawn with fewer Monte-Carlo samples. Everything else is
+`evaluate`'s own path: the league written and read back, the as-of rows, training, the oracle computed
+once and cached beside the league, the comparison.
 """
 
 from __future__ import annotations
 
-import functools
 from pathlib import Path
 
 import pytest
 
 from projections_assets.cli import minutes_eval
-from projections_assets.league import generate, schedule
-from projections_assets.league.oracle import oracle_table
+from projections_assets_tests.cli.cut_league import cut_league
 
 SEED = 5
 DATE_STEP = 4
-ORACLE_SIMS = 60
 
 KEYS = {
     "seed",
@@ -48,26 +43,8 @@ KEYS = {
 
 @pytest.fixture(scope="module")
 def small_league(tmp_path_factory: pytest.TempPathFactory):
-    """The league's calendar cut to every DATE_STEP-th game date, generated once, the oracle's draws cut."""
-    games = schedule._base_games()
-    dates = set(sorted({g["game_date"] for g in games})[::DATE_STEP])
-    kept = tuple(g for g in games if g["game_date"] in dates)
-    real_generate = generate.generate_league
-
-    # Contests are not part of the evaluation; every other table is the same with or without them.
-    @functools.cache
-    def league_of(seed: int, seasons: int | None) -> generate.League:
-        return real_generate(seed, seasons=seasons, with_contests=False)
-
-    def league_once(seed: int, seasons: int | None = None, **_ignored) -> generate.League:
-        return league_of(seed, seasons)
-
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(schedule, "_base_games", lambda: kept)
-        mp.setattr(generate, "generate_league", league_once)
-        mp.setattr(minutes_eval, "generate_league", league_once)
-        mp.setattr(minutes_eval, "oracle_table", functools.partial(oracle_table, sims=ORACLE_SIMS))
-        yield tmp_path_factory.mktemp("eval") / f"seed={SEED}"
+    with cut_league(tmp_path_factory.mktemp("eval") / f"seed={SEED}", DATE_STEP) as directory:
+        yield directory
 
 
 @pytest.fixture(scope="module")

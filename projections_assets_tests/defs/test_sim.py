@@ -10,6 +10,7 @@ import pytest
 from projections_assets.contracts import gold as gold_contracts
 from projections_assets.contracts import sim as contracts
 from projections_assets.core.sim.inputs import calibration_of_row
+from projections_assets.defs.evaluation import points_evaluation_asset
 from projections_assets.defs.gold import SLATE_GOLD_ASSETS
 from projections_assets.defs.rates import SLATE_RATES_ASSETS
 from projections_assets.defs.silver import SILVER_ASSETS
@@ -107,3 +108,26 @@ def test_rerunning_a_slot_reproduces_worlds_and_summary_byte_for_byte(history, s
     for t in tables:
         run_id, body = data(t)
         assert run_id == rerun.run_id != before[t][0] and body == before[t][1], t
+
+
+def test_the_points_evaluation_of_a_simulated_date(history, slot) -> None:
+    lake, res, instance = history
+    day = LAST.isoformat()
+    result = dg.materialize([points_evaluation_asset], partition_key=day, resources=res, instance=instance)
+    assert result.success
+    table = load_partition(lake, contracts.POINTS_EVALUATION.table, PartitionLocation.from_key(day))
+    value = table.set_index(["predictor", "role", "metric"])["value"]
+    # The games tipping after the simulated 18:45 slot, judged on one row set.
+    assert value[("model", "all", "rows")] >= 40
+    assert 3 < value[("model", "all", "mae")] < 15
+    assert 3 < value[("last5", "all", "mae")] < 20 and 3 < value[("baseline", "all", "mae")] < 20
+    assert 0.5 <= value[("model", "all", "coverage_p10_p90")] <= 1.0
+    assert {("model", r, "coverage_p10_p90") for r in ("starter", "rotation")} <= set(value.index)
+    assert 0 < value[("model", "all", "mae_pts")] < value[("model", "all", "mae")]
+    for side in ("teammate", "opponent"):
+        assert -1 <= value[("sim", "all", f"{side}_corr")] <= 1
+        assert -1 <= value[("actual", "all", f"{side}_corr")] <= 1
+    # No oracle configured: no oracle rows, and the summary says so.
+    assert "oracle" not in set(table["predictor"])
+    summary = result.asset_materializations_for_node(points_evaluation_asset.op.name)[0].metadata["summary"]
+    assert summary.data[day]["oracle_mae"] is None
