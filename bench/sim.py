@@ -147,6 +147,20 @@ def calibration_of(tables: dict[str, pd.DataFrame]) -> SimCalibration:
     return fit_calibration(labels, odds[odds["game_id"].isin(train_games)])
 
 
+def peak_rss_mb() -> float:
+    """This process's peak resident memory (MB) since it started.
+
+    VmHWM, not `ru_maxrss`: Linux carries `ru_maxrss` over exec from the memory
+    the process had before it (the parent's, when subprocess starts the child by
+    vfork), so a child of a parent holding the league tables would report the
+    parent's size.
+    """
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def _child(directory: Path, worlds: int) -> dict[str, object]:
     players = pd.read_parquet(directory / "players.parquet")
     games = pd.read_parquet(directory / "games.parquet")
@@ -165,7 +179,7 @@ def _child(directory: Path, worlds: int) -> dict[str, object]:
     start = time.perf_counter()
     summarize(sim)
     summary_s = time.perf_counter() - start
-    peak_sim = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak_sim = peak_rss_mb()
     start = time.perf_counter()
     size = write_worlds(worlds_table(sim), directory / "worlds.parquet")
     write_s = time.perf_counter() - start
@@ -181,7 +195,7 @@ def _child(directory: Path, worlds: int) -> dict[str, object]:
         "parquet_mb": size / 2**20,
         "bytes_per_world": size / worlds,
         "peak_mb": peak_sim,
-        "peak_mb_with_write": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "peak_mb_with_write": peak_rss_mb(),
         "worlds": worlds,
         "players": int(len(sim.players)),
         "games": int(len(sim.games)),
