@@ -92,6 +92,11 @@ def _print_points(figures: dict) -> None:
     print(
         f"p10-p90 coverage {figures['coverage_p10_p90']:.1%} (width {figures['width_p10_p90']:.1f} pts); by role: {roles}"
     )
+    if "interval_coverage_p10_p90" in figures:
+        print(
+            f"  (actuals inside [p10, p90], a 0 inside a band whose p10 is 0: "
+            f"{figures['interval_coverage_p10_p90']:.1%})"
+        )
     oracle = figures.get("oracle_stat_mae") or {}
     stats = ", ".join(
         f"{s} {v:.3f}" + (f"/{oracle[s]:.3f}" if s in oracle else "") for s, v in figures["stat_mae"].items()

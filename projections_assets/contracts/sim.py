@@ -107,6 +107,7 @@ SIM_SUMMARY = register(
                 "minutes_mean": pa.Column("float64", pa.Check.in_range(0, 68)),
                 "dk_mean": pa.Column("float64"),
                 "dk_sd": pa.Column("float64", pa.Check.ge(0)),
+                "dk_p_zero": pa.Column("float64", pa.Check.in_range(0, 1)),
                 **{f"dk_{q}": pa.Column("float64") for q in QUANTILES},
                 **{f"{s}_mean": pa.Column("float64", pa.Check.ge(0)) for s in SUMMARY_STATS},
                 "salary": pa.Column("Int64", nullable=True),
@@ -119,7 +120,8 @@ SIM_SUMMARY = register(
         asof_column=None,
         allow_empty=True,
         description=(
-            "Per simulated player: DK points mean, SD, p10/p25/p50/p75/p90/p99, P(plays), mean minutes and "
+            "Per simulated player: DK points mean, SD, p10/p25/p50/p75/p90/p99, P(DK points = 0), P(plays), "
+            "mean minutes and "
             "stats, and P(DK points >= 5 x salary / 1000) where he has a salary."
         ),
         rules=(

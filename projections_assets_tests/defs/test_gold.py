@@ -248,9 +248,13 @@ def test_an_operator_pins_the_model_back_to_a_candidate_that_passed(history, cap
     holdout = dict(zip(metrics["metric"], metrics["value"], strict=True))
     # Candidates of its own, so the test does not depend on what the tests above left in the lake.
     worse = {**holdout, "mae": holdout["mae"] + 1.0}
-    _candidate(lake, trained.run_id, "worse", [no_worse_gate(worse, holdout, trained.run_id, ["mae"], ran=True)])
+    _candidate(
+        lake, trained.run_id, "worse", [no_worse_gate(worse, holdout, trained.run_id, ["mae"], ran=True)]
+    )
     _candidate(lake, trained.run_id, "ungated", gates=[])
-    _candidate(lake, trained.run_id, "second", [no_worse_gate(holdout, holdout, trained.run_id, [], ran=True)])
+    _candidate(
+        lake, trained.run_id, "second", [no_worse_gate(holdout, holdout, trained.run_id, [], ran=True)]
+    )
     # A candidate that passed against the current model is promoted by a run of its own.
     assert _promote_alone(res, instance).success
     assert store.current(MODEL_NAME)[0] == "second"

@@ -15,7 +15,8 @@ VALUE_MULTIPLE = 5.0
 
 
 def summarize(sim: SimWorlds) -> pd.DataFrame:
-    """Per stored player: DK points mean, SD and quantiles, P(plays), mean minutes and stats, P(value).
+    """Per stored player: DK points mean, SD and quantiles, P(DK = 0), P(plays), mean minutes and stats,
+    P(value).
 
     Over all worlds (a world he does not play counts as 0). `p_value` is
     P(DK points >= 5 x salary / 1000), missing without a salary. Quantiles
@@ -30,6 +31,8 @@ def summarize(sim: SimWorlds) -> pd.DataFrame:
     out["minutes_mean"] = sim.seconds.mean(axis=1) / 60.0
     out["dk_mean"] = dk.mean(axis=1)
     out["dk_sd"] = dk.std(axis=1)
+    # The atom at 0 (worlds he sits, or plays and scores nothing): what a band's coverage needs.
+    out["dk_p_zero"] = (dk == 0).mean(axis=1)
     qs = np.quantile(dk, list(QUANTILES.values()), axis=1)
     for i, name in enumerate(QUANTILES):
         out[f"dk_{name}"] = qs[i]
