@@ -13,10 +13,10 @@ DEFAULT_PER36: dict[str, float] = {
     "fg2a": 8.3,
     "fg3a": 5.9,
     "fta": 3.2,
-    "ast": 4.6,
+    "ast": 4.75,
     "tov": 1.9,
     "oreb": 1.5,
-    "dreb": 5.45,
+    "dreb": 5.55,
     "stl": 1.2,
     "blk": 0.75,
     "pf": 2.9,
@@ -67,20 +67,20 @@ class LeagueParams:
     # Share of an absent player's planned minutes the bench absorbs per head vs. starters.
     bench_absorb_ratio: float = 2.0
     # Game script: final-margin SD around the pregame spread, and the blowout minutes shift.
-    margin_sd: float = 12.5
+    margin_sd: float = 13.0
     blowout_start: float = 14.0
     blowout_full: float = 30.0
     blowout_starter_cut: float = 9.0
-    home_advantage: float = 2.3
+    home_advantage: float = 1.8
     # Spread of the teams' system/coaching rating (points of margin); it persists 60% a season.
-    team_strength_sd: float = 1.6
+    team_strength_sd: float = 3.8
     # Each team-game's points beyond the expected output of who played (the game's shooting,
     # pace and luck): SD of the combined score around it; the margin's noise is `margin_sd`.
-    total_noise_sd: float = 9.0
+    total_noise_sd: float = 15.5
     # How far each team's full-strength shot and playmaking volume is pulled to the league's
     # (0: the sum of its players' appetites, 1: every team the same): possessions, not
     # players, set a team's volume.
-    team_volume_pull: float = 0.0
+    team_volume_pull: float = 0.85
     ot_rate: float = 0.062
     multi_ot_share: float = 0.2
     # Drift of a player's planned minutes (random walk, minutes per sqrt(day)) and of form.
@@ -93,10 +93,10 @@ class LeagueParams:
     per36: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_PER36))
     pct: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_PCT))
     # How steeply per-minute usage (shots, assists) and the other rates rise with talent (log scale).
-    usage_talent_slope: float = 0.30
-    rate_talent_slope: float = 0.10
+    usage_talent_slope: float = 0.20
+    rate_talent_slope: float = 0.06
     count_dispersion: float = 0.12  # gamma-Poisson: variance = mu + k mu^2
-    usage_shift: float = 0.55  # how strongly absent usage flows to teammates' rates
+    usage_shift: float = 1.0  # how strongly absent usage flows to teammates' rates
 
     # Availability.
     injury_rate_per_game: float = 0.019
@@ -114,7 +114,7 @@ class LeagueParams:
 
     # Market: what the bookmakers do not know of each game's expected margin and total (SD).
     market_spread_sd: float = 1.0
-    market_total_sd: float = 3.5
+    market_total_sd: float = 2.5
 
     # DraftKings.
     salary_cap: int = 50_000

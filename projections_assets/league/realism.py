@@ -96,7 +96,13 @@ def dk_points_figures(box: pd.DataFrame) -> dict[str, float]:
     pl = dk_history(box)
     rows = pl[pl["last5_dk"].notna()]
     dk = pl["dk_pts"]
+    per_minute = dk / pl["minutes"].clip(lower=1e-9)
     return {
+        # Real NBA: DK points per minute rise with minutes (starters carry the usage); the
+        # league's talent slopes must reproduce the rise, not just the average.
+        "dk_per_minute_34plus_over_under15": float(
+            per_minute[pl["minutes"] >= 34].mean() / per_minute[pl["minutes"] < 15].mean()
+        ),
         "dk_pts_mean_played": float(dk.mean()),
         "dk_pts_p10_played": float(dk.quantile(0.1)),
         "dk_pts_p50_played": float(dk.quantile(0.5)),
