@@ -120,5 +120,6 @@ def demo_run(tmp_path_factory: pytest.TempPathFactory, league_dir: Path) -> Demo
     with pytest.MonkeyPatch.context() as env, contextlib.redirect_stdout(out):
         env.setenv("DAGSTER_HOME", str(home))
         env.setenv(LAKE_ROOT_ENV, str(root / "lake"))
-        summary = run_demo(LEAGUE_SEED, history_days=4, label_days=12, league_dir=league_dir, max_reports=2)
+        # Six days of history: the sim's calibration needs 30 labelled games with closing odds (41 games).
+        summary = run_demo(LEAGUE_SEED, history_days=6, label_days=12, league_dir=league_dir, max_reports=2)
     return DemoRun(home, root / "lake", summary, out.getvalue())

@@ -115,10 +115,12 @@ SILVER_LINEUPS = _silver(
         "is_starter": pa.Column(bool),
         "lineup_status": pa.Column(str),
         "confirmed": pa.Column(bool),
+        "inactive": pa.Column(bool),
         "tip_ts": pa.Column(TS),
     },
     ("game_id", "person_id"),
-    "Each player's newest projected or confirmed lineup entry by min(slot, tip).",
+    "Each player's newest projected or confirmed lineup entry by min(slot, tip); `inactive` once the "
+    "feed marks him Inactive (ruled out, between injury reports too).",
     allow_empty=True,
 )
 SILVER_DK_SLATE = _silver(

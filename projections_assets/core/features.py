@@ -65,6 +65,7 @@ FEATURE_COLUMNS: dict[str, str] = {
     "listed": "int64",
     "lineup_known": "int64",
     "lineup_confirmed": "int64",
+    "lineup_inactive": "int64",
     "projected_starter": "int64",
     "is_home": "int64",
     "rest_days": "float64",
@@ -284,15 +285,17 @@ def _injury_columns(t: pd.DataFrame, injuries: pd.DataFrame) -> pd.DataFrame:
 
 
 def _lineup_columns(t: pd.DataFrame, lineups: pd.DataFrame) -> pd.DataFrame:
-    lu = lineups[["game_id", "as_of_ts", "person_id", "team_id", "is_starter", "confirmed"]].rename(
-        columns={"person_id": "player_id", "team_id": "lineup_team_id"}
-    )
+    lu = lineups[
+        ["game_id", "as_of_ts", "person_id", "team_id", "is_starter", "confirmed", "inactive"]
+    ].rename(columns={"person_id": "player_id", "team_id": "lineup_team_id"})
     lu = lu.assign(as_of_ts=_utc(lu["as_of_ts"]), player_id=lu["player_id"].astype("int64"))
     known = lu.groupby(["game_id", "as_of_ts", "lineup_team_id"]).agg(
         lineup_known=("is_starter", "size"), lineup_confirmed=("confirmed", "max")
     )
     out = t.merge(
-        lu[["game_id", "as_of_ts", "player_id", "is_starter"]].drop_duplicates(KEY), on=KEY, how="left"
+        lu[["game_id", "as_of_ts", "player_id", "is_starter", "inactive"]].drop_duplicates(KEY),
+        on=KEY,
+        how="left",
     )
     out = out.merge(
         known.reset_index().rename(columns={"lineup_team_id": "team_id"}),
@@ -302,7 +305,10 @@ def _lineup_columns(t: pd.DataFrame, lineups: pd.DataFrame) -> pd.DataFrame:
     out["projected_starter"] = out["is_starter"].fillna(False).astype("int64")
     out["lineup_known"] = out["lineup_known"].notna().astype("int64")
     out["lineup_confirmed"] = out["lineup_confirmed"].fillna(False).astype("int64")
-    return out.drop(columns="is_starter")
+    # Ruled out after the newest injury report (a late scratch): he is out whatever the report says.
+    out["lineup_inactive"] = out["inactive"].fillna(False).astype("int64")
+    out["p_out"] = out["p_out"].where(out["lineup_inactive"] == 0, 1.0)
+    return out.drop(columns=["is_starter", "inactive"])
 
 
 def _odds_columns(t: pd.DataFrame, odds: pd.DataFrame) -> pd.DataFrame:

@@ -269,6 +269,7 @@ _EMPTY_DTYPES = {
     "person_id": "int64",
     "is_starter": bool,
     "confirmed": bool,
+    "inactive": bool,
 }
 
 
@@ -335,7 +336,11 @@ def roster_snapshot(
 
 
 def lineups_snapshot(rows: pd.DataFrame, games: pd.DataFrame, run_as_of_ts: datetime) -> pd.DataFrame:
-    """Each player's newest projected or confirmed lineup entry by the cutoff."""
+    """Each player's newest projected or confirmed lineup entry by the cutoff.
+
+    `inactive` is the newest capture's roster status: the feed marks a player Inactive as soon as he
+    is ruled out, between two injury reports too (a late scratch); a missing status is not Inactive.
+    """
     cols = [
         "game_id",
         "team_id",
@@ -345,6 +350,7 @@ def lineups_snapshot(rows: pd.DataFrame, games: pd.DataFrame, run_as_of_ts: date
         "is_starter",
         "lineup_status",
         "confirmed",
+        "inactive",
         "tip_ts",
         "available_at",
     ]
@@ -352,6 +358,7 @@ def lineups_snapshot(rows: pd.DataFrame, games: pd.DataFrame, run_as_of_ts: date
         return add_freshness(_typed_empty(cols), run_as_of_ts)
     r = within_cutoff(rows.assign(available_at=utc(rows["available_at"])), games, run_as_of_ts)
     r = r.sort_values(["available_at", "captured_at"]).drop_duplicates(["game_id", "person_id"], keep="last")
+    r["inactive"] = r["roster_status"].astype(str).eq("Inactive")
     out = r[cols].copy()
     out["tip_ts"] = utc(out["tip_ts"])
     return add_freshness(

@@ -537,6 +537,8 @@ class LeagueAsOf:
         out = tt.merge(self._version_rows, on=[*keys, "_ord"])
         out["player_name"] = out["person_id"].map(self._full_name).astype(str)
         out["is_starter"] = (out["position"] != "").astype(bool)
+        # The feed marks a player Inactive when the latest news at the capture says Out, reports or not.
+        out["inactive"] = self._out_at(out, "_poll")
         out["confirmed"] = (out["lineup_status"] == "Confirmed").astype(bool)
         out["_avail"] = out["_v"]
         out = self._times(out, tip_ts="_tip", available_at="_avail", as_of_ts="_as_of")
@@ -549,12 +551,26 @@ class LeagueAsOf:
             "is_starter",
             "lineup_status",
             "confirmed",
+            "inactive",
             "tip_ts",
             "available_at",
             "as_of_ts",
         ]
         out = out.astype({"team_id": "int64", "person_id": "int64"})
         return self._finish(out, cols, ["as_of_ts", "game_id", "team_id", "person_id"], freshness)
+
+    def _out_at(self, rows: pd.DataFrame, instant: str) -> np.ndarray:
+        """Per row (game_id, person_id): whether his latest news by the row's `instant` says Out."""
+        left = rows[["game_id", "person_id", instant]].assign(_row=np.arange(len(rows)))
+        latest = pd.merge_asof(
+            left.sort_values(instant, kind="stable"),
+            self._news[["game_id", "person_id", "_at", "status"]],
+            left_on=instant,
+            right_on="_at",
+            by=["game_id", "person_id"],
+            direction="backward",
+        ).sort_values("_row")
+        return (latest["status"] == "Out").to_numpy()
 
     def roster(self, targets: pd.DataFrame, *, freshness: bool = False) -> pd.DataFrame:
         """`SILVER_ROSTER` rows: the player index's players of both teams, captured at the newest slot <= cutoff."""

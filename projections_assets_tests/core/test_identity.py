@@ -604,10 +604,15 @@ def test_league_every_player_resolves(payloads, league_tables: dict[str, pd.Data
         assert named["player_id"].tolist() == named["player_name"].map(by_report).tolist()
         seen += len(named)
 
-    # DraftKings: link an earlier slate, then the open one goes through the links, then its CSV.
+    # DraftKings: link an earlier slate against the index at its lock (a ten-day contract since expired
+    # is in no later one), then the open one goes through the links, then its CSV.
     directory = PlayerDirectory.from_player_index(_league_index(payloads, AT))
     dft = lambda gid: parse_draftables(payloads.render("draftables", AT, str(gid)).body, "d", gid)  # noqa: E731
-    early = link_draftables(dft(early_id), directory)
+    groups = league_tables["draft_groups"].set_index("draft_group_id")
+    early_lock = pd.Timestamp(groups.loc[early_id, "lock_ts"]).to_pydatetime()
+    early = link_draftables(
+        dft(early_id), PlayerDirectory.from_player_index(_league_index(payloads, early_lock))
+    )
     assert early["player_id"].tolist() == early["player_dk_id"].map(by_dk).tolist()
     linked = directory.with_dk_links(early)
     links = link_draftables(dft(open_id), linked)

@@ -209,10 +209,17 @@ def test_silver_lineups_and_rosters_respect_each_games_cutoff(day_lake) -> None:
             known = rows[rows["available_at"] <= cut[game_id]].sort_values(["available_at", "captured_at"])
             newest = known.groupby("person_id").tail(1)
             expected |= {
-                (game_id, int(r.person_id), bool(r.is_starter), r.lineup_status) for r in newest.itertuples()
+                (
+                    game_id,
+                    int(r.person_id),
+                    bool(r.is_starter),
+                    r.lineup_status,
+                    r.roster_status == "Inactive",
+                )
+                for r in newest.itertuples()
             }
         got = {
-            (r.game_id, int(r.person_id), bool(r.is_starter), r.lineup_status)
+            (r.game_id, int(r.person_id), bool(r.is_starter), r.lineup_status, bool(r.inactive))
             for r in silver_lineups.itertuples()
         }
         assert got == expected and got, slot

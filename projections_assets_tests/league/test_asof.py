@@ -404,6 +404,8 @@ def test_sample_covers_the_cases_that_matter(real: dict) -> None:
     assert (schedule["minutes_to_tip"] < 0).any() and (schedule["minutes_to_tip"] > 0).any()
     lineups = pd.concat([real[k]["lineups"] for k in KEYS])
     assert lineups["confirmed"].any() and (~lineups["confirmed"]).any()
+    # Players the feed marks Inactive (ruled out), beside the active ones.
+    assert lineups["inactive"].any() and (~lineups["inactive"]).any()
     full = real[FULL]["_reports"]
     assert full["pdfs"] == full["reports"] > 24
 
