@@ -22,6 +22,7 @@ from projections_assets.defs.checks import contract_check_specs, contract_output
 from projections_assets.defs.gold import frame_of_key, read_labels
 from projections_assets.defs.partitions import SLATE_PARTITIONS
 from projections_assets.defs.resources import LakeReader
+from projections_assets.nba.calendar import UTC_TS
 from projections_assets.platform.lake import PartitionLocation
 
 GROUP = "gold"
@@ -181,9 +182,7 @@ def sim_assets(
         worlds[key] = storage.worlds_frame(sim)
         table = summary.summarize(sim)
         table.insert(1, "game_date", location.game_date.isoformat())
-        table.insert(
-            2, "as_of_ts", pd.Series([location.run_as_of_ts] * len(table), dtype="datetime64[us, UTC]")
-        )
+        table.insert(2, "as_of_ts", pd.Series([location.run_as_of_ts] * len(table), dtype=UTC_TS))
         table["calibration_key"] = calibration_key
         summaries[key] = table
         context.log.info(f"{key}: {sim.worlds} worlds of {len(sim.players)} players")
