@@ -125,8 +125,38 @@ def _points_command(args: argparse.Namespace) -> int:
     return 0
 
 
+def _print_ownership(figures: dict) -> None:
+    print(
+        f"ownership, league seed {figures['seed']}: {figures['groups']} classic draft groups of the last season, "
+        f"{figures['rows']} listed players (trained on seasons {figures['training_seasons']})"
+    )
+    print(f"{'ranking':26} {'Spearman':>9}")
+    for name, key in (
+        ("  model", "spearman"),
+        ("  salary", "salary_spearman"),
+        ("  our projected mean", "projection_spearman"),
+        ("  our value", "value_spearman"),
+        ("  public value (reference)", "public_value_spearman"),
+    ):
+        print(f"{name:26} {figures[key]:9.4f}")
+    print(
+        f"MAE {figures['mae']:.3f} percentage points; predicted total per group {figures['predicted_total_per_group']:.1f}%"
+    )
+
+
+def _ownership_command(args: argparse.Namespace) -> int:
+    from projections_assets.cli.ownership_eval import evaluate
+
+    kwargs = {"worlds": args.worlds} if args.worlds else {}
+    figures = evaluate(args.seed, Path(args.league_dir) if args.league_dir else None, **kwargs)
+    _print_ownership(figures)
+    if args.json:
+        print(json.dumps(figures, sort_keys=True))
+    return 0
+
+
 def register(subparsers: argparse._SubParsersAction) -> None:
-    """Add `eval minutes` and `eval points` to the `projections` command."""
+    """Add `eval minutes`, `eval points` and `eval ownership` to the `projections` command."""
     ev = subparsers.add_parser("eval", help="judge the models on a held-out league season")
     sub = ev.add_subparsers(dest="eval_command", metavar="MODEL", required=True)
     mins = sub.add_parser("minutes", help="train on two seasons of a league, evaluate on the third")
@@ -145,3 +175,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     pts.add_argument("--rows-out", default=None, help="also write the evaluated rows to this parquet file")
     pts.add_argument("--json", action="store_true", help="end with one JSON line of the figures")
     pts.set_defaults(func=_points_command)
+    own = sub.add_parser(
+        "ownership",
+        help="train the ownership model on seasons 2-3 of a four-season league, judge the fourth's contests",
+    )
+    own.add_argument("--seed", type=int, required=True, help="league seed")
+    own.add_argument(
+        "--league-dir", default=None, help="the league's tables (default .league/seed=N-seasons=4)"
+    )
+    own.add_argument("--worlds", type=int, default=None, help="worlds per projected slot (default 1000)")
+    own.add_argument("--json", action="store_true", help="end with one JSON line of the figures")
+    own.set_defaults(func=_ownership_command)

@@ -8,14 +8,12 @@ history through the bulk builder, the oracle computed once and cached, the row s
 
 from __future__ import annotations
 
-import dataclasses
 from pathlib import Path
 
 import pytest
 
 from projections_assets.cli import points_eval
-from projections_assets.core import minutes, rates
-from projections_assets_tests.cli.cut_league import cut_league
+from projections_assets_tests.cli.cut_league import cut_league, small_boosters
 
 SEED = 5
 DATE_STEP = 8
@@ -37,19 +35,10 @@ KEYS = {
 
 @pytest.fixture(scope="module")
 def figures(tmp_path_factory: pytest.TempPathFactory) -> dict:
-    m, r = minutes.minutes_settings(), rates.rates_settings()
-    small_minutes = dataclasses.replace(
-        m,
-        lightgbm={**m.lightgbm, "num_boost_round": 80},
-        lightgbm_play={**m.lightgbm_play, "num_boost_round": 80},
-    )
-    small_rates = dataclasses.replace(r, lightgbm={**r.lightgbm, "num_boost_round": 40})
     with (
         cut_league(tmp_path_factory.mktemp("points") / f"seed={SEED}", DATE_STEP) as directory,
-        pytest.MonkeyPatch.context() as mp,
+        small_boosters(80, 40),
     ):
-        mp.setattr(minutes, "minutes_settings", lambda *_a: small_minutes)
-        mp.setattr(rates, "rates_settings", lambda *_a: small_rates)
         out = points_eval.evaluate(SEED, directory, say=lambda _m: None, worlds=WORLDS)
         out["_dir"] = directory
         return out
