@@ -44,6 +44,8 @@ from projections_assets.settings import default_league_dir
 
 SEASONS = 4
 WORLDS = 1000
+# What each candidate takes from the points history: DK points and the minutes behind them.
+HISTORY_COLUMNS = ("dk_mean", "dk_p90", "minutes_mean", "play_prob", "p50")
 
 
 def ownership_league_dir(seed: int) -> Path:
@@ -151,7 +153,7 @@ def candidates(
     sal = tables["salaries"][["game_id", "person_id", "team_id", "dk_position", "salary"]]
     sal = sal.rename(columns={"person_id": "player_id"}).astype({"game_id": str, "team_id": "int64"})
     rows = targets.merge(sal, on="game_id").assign(game_date=lambda d: d["game_date"].astype(str))
-    hist = history[["game_id", "player_id", "as_of_ts", "dk_mean", "dk_p90"]].assign(
+    hist = history[["game_id", "player_id", "as_of_ts", *HISTORY_COLUMNS]].assign(
         as_of_ts=pd.to_datetime(history["as_of_ts"], utc=True).astype(TS),
         game_id=history["game_id"].astype(str),
     )

@@ -4,7 +4,8 @@ A classic lineup holds 8 players, so a classic group's ownership sums to 800% ov
 model learns each player's share from what the field sees at lock: his salary, our projection
 (`dk_mean`, `dk_p90` from the out-of-sample points history), value per $1,000, his positions, where
 his salary and value rank within his position and within the group, DraftKings' own points per game
-(the number the field sees beside each salary) and the value it implies, how many cheaper players project
+(the number the field sees beside each salary) and the value it implies, his play probability, minutes
+(median if he plays, and mean) and DK points per minute, how many cheaper players project
 more, the group's size, his game's total and spread and how many teammates are ruled out. Predictions
 are clipped at 0 and scaled so each group sums to 800% (`SLOTS_PER_LINEUP` x 100), each player kept
 within [0, 100].
@@ -33,6 +34,9 @@ INPUT_COLUMNS = (
     "team_spread",
     "teammates_out",
     "fppg",
+    "minutes_mean",
+    "play_prob",
+    "p50",
 )
 KEY = ["draft_group_id", "player_id"]
 
@@ -44,6 +48,10 @@ FEATURES: tuple[str, ...] = (
     "ceiling_value",
     "fppg",
     "fppg_value",
+    "play_prob",
+    "p50",
+    "minutes_mean",
+    "dk_per_minute",
     *(f"is_{p.lower()}" for p in POSITIONS),
     "salary_rank_group",
     "value_rank_group",
@@ -92,6 +100,10 @@ def ownership_features(candidates: pd.DataFrame) -> pd.DataFrame:
     out = candidates.copy()
     out["dk_mean"] = out["dk_mean"].fillna(0.0).astype("float64")
     out["dk_p90"] = out["dk_p90"].fillna(0.0).astype("float64")
+    for col in ("minutes_mean", "play_prob", "p50"):
+        out[col] = out[col].fillna(0.0).astype("float64")
+    # The field projects minutes as the coach plans them; our mean folds in garbage time and foul trouble.
+    out["dk_per_minute"] = (out["dk_mean"] / out["minutes_mean"].where(out["minutes_mean"] > 0)).fillna(0.0)
     out["salary"] = out["salary"].astype("float64")
     thousands = out["salary"] / 1000.0
     out["value"] = out["dk_mean"] / thousands

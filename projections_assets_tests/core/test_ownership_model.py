@@ -25,6 +25,9 @@ def _group(group_id: int, salaries: list[int], means: list[float], positions: li
             "team_spread": -3.5,
             "teammates_out": 0,
             "fppg": means,
+            "minutes_mean": 30.0,
+            "play_prob": 0.95,
+            "p50": 31.0,
         }
     )
 
