@@ -34,19 +34,24 @@ from projections_assets.settings import default_league_dir
 EVAL_HORIZON = "last"
 
 
-def league_inputs(
-    tables: dict[str, pd.DataFrame], say: Callable[[str], None] = print
-) -> tuple[SlateInputs, pd.DataFrame]:
-    """The league's as-of snapshots at every game's horizons, and those (game, horizon, as_of) targets."""
-    asof = LeagueAsOf(tables, slot_times())
-    targets = asof.horizon_targets()
-    inputs = SlateInputs(
+def asof_inputs(asof: LeagueAsOf, targets: pd.DataFrame) -> SlateInputs:
+    """The league's as-of snapshots at the targets' (game_id, as_of_ts) pairs, as the silver tables hold them."""
+    return SlateInputs(
         schedule=asof.schedule(targets),
         roster=asof.roster(targets),
         injuries=asof.injuries(targets),
         lineups=asof.lineups(targets),
         odds=asof.odds(targets),
     )
+
+
+def league_inputs(
+    tables: dict[str, pd.DataFrame], say: Callable[[str], None] = print
+) -> tuple[SlateInputs, pd.DataFrame]:
+    """The league's as-of snapshots at every game's horizons, and those (game, horizon, as_of) targets."""
+    asof = LeagueAsOf(tables, slot_times())
+    targets = asof.horizon_targets()
+    inputs = asof_inputs(asof, targets)
     say(f"as-of snapshots for {len(targets)} (game, horizon) pairs")
     return inputs, targets
 
@@ -59,9 +64,9 @@ def league_rows(tables: dict[str, pd.DataFrame], say: Callable[[str], None] = pr
     return rows
 
 
-def _season(rows: pd.DataFrame) -> pd.Series:
-    day = pd.to_datetime(rows["game_date"])
-    return pd.Series(season_start_year_of(day), index=rows.index)
+def season_of(dates: pd.Series) -> pd.Series:
+    """The season (its start year) of each date (`YYYY-MM-DD` strings, dates or timestamps)."""
+    return pd.Series(season_start_year_of(pd.to_datetime(dates.astype(str))), index=dates.index)
 
 
 def season_oracle(seed: int, league_dir: Path, season_start: int, say: Callable[[str], None]) -> pd.DataFrame:
@@ -117,7 +122,7 @@ def evaluate(seed: int, league_dir: Path | None = None, say: Callable[[str], Non
     tables = read_league_tables(league_dir)
     labels = league_labels(tables)
     rows = league_rows(tables, say)
-    season = _season(rows)
+    season = season_of(rows["game_date"])
     seasons = sorted(season.unique())
     if len(seasons) < 3:
         raise ValueError(f"the league of seed {seed} has {len(seasons)} seasons; the evaluation needs 3")

@@ -29,7 +29,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from projections_assets.cli.minutes_eval import league_inputs
+from projections_assets.cli.minutes_eval import asof_inputs, league_inputs, season_of
 from projections_assets.cli.points_eval import labels_with_makes
 from projections_assets.cli.progress import progress
 from projections_assets.core import ownership_model, points_history, rates, training
@@ -38,7 +38,6 @@ from projections_assets.core.features import SlateInputs
 from projections_assets.league.asof import LeagueAsOf, horizon_targets
 from projections_assets.league.generate import ensure_league, read_league_tables
 from projections_assets.nba.calendar import UTC_TS as TS
-from projections_assets.nba.calendar import season_start_year_of
 from projections_assets.partitions import slot_times
 from projections_assets.settings import default_league_dir
 
@@ -72,22 +71,6 @@ def lock_targets(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     out = members.merge(at, on="draft_group_id")
     out["game_id"] = out["game_id"].astype(str)
     return out[["draft_group_id", "game_id", "game_date", "as_of_ts"]]
-
-
-def _lock_inputs(tables: dict[str, pd.DataFrame], targets: pd.DataFrame) -> SlateInputs:
-    asof = LeagueAsOf(tables, slot_times())
-    t = targets[["game_id", "as_of_ts"]].drop_duplicates()
-    return SlateInputs(
-        schedule=asof.schedule(t),
-        roster=asof.roster(t),
-        injuries=asof.injuries(t),
-        lineups=asof.lineups(t),
-        odds=asof.odds(t),
-    )
-
-
-def _season(values: pd.Series) -> pd.Series:
-    return pd.Series(season_start_year_of(pd.to_datetime(values.astype(str))), index=values.index)
 
 
 def _layers(pairs: pd.DataFrame) -> list[pd.DataFrame]:
@@ -192,30 +175,31 @@ def evaluate(
     tables = read_league_tables(league_dir)
     labels = labels_with_makes(tables)
     inputs, horizon = league_inputs(tables, say)
-    h_season = _season(horizon["partition_key"].str.slice(0, 10))
+    h_season = season_of(horizon["partition_key"].str.slice(0, 10))
     seasons = sorted(int(s) for s in h_season.unique())
     if len(seasons) < 3:
         raise ValueError(f"the league has {len(seasons)} seasons; the ownership evaluation needs 3 or more")
     minutes_rows = training.training_rows(
         inputs, labels, horizon[h_season < seasons[-1]][["game_id", "horizon", "as_of_ts"]]
     )
-    last = horizon[horizon["horizon"] == "last"]
     rates_settings = rates.rates_settings()
     rates_rows = rf.training_rows(
         inputs,
         labels,
-        last[_season(last["partition_key"].str.slice(0, 10)) < seasons[-1]],
+        horizon[(horizon["horizon"] == "last") & (h_season < seasons[-1])],
         rates_settings.priors,
     )
-    m_season = _season(minutes_rows["game_date"])
-    r_season = _season(rates_rows["game_date"])
+    m_season = season_of(minutes_rows["game_date"])
+    r_season = season_of(rates_rows["game_date"])
 
     targets = lock_targets(tables)
-    targets = targets[_season(targets["game_date"]).isin(seasons[1:])].reset_index(drop=True)
-    lock_in = _lock_inputs(tables, targets)
+    targets = targets[season_of(targets["game_date"]).isin(seasons[1:])].reset_index(drop=True)
+    lock_in = asof_inputs(
+        LeagueAsOf(tables, slot_times()), targets[["game_id", "as_of_ts"]].drop_duplicates()
+    )
     say(f"{targets['draft_group_id'].nunique()} classic draft groups of seasons {seasons[1:]}")
     histories = []
-    t_season = _season(targets["game_date"])
+    t_season = season_of(targets["game_date"])
     for season in seasons[1:]:
         say(
             f"points models on seasons {[s for s in seasons if s < season]}, projecting {season} at each lock"
@@ -234,7 +218,7 @@ def evaluate(
     rows = candidates(tables, labels, targets, history, _context(lock_in))
     if rows_out is not None:
         rows.to_parquet(rows_out, index=False)
-    r_season = _season(rows["game_date"])
+    r_season = season_of(rows["game_date"])
     train_rows, test_rows = rows[r_season < seasons[-1]], rows[r_season == seasons[-1]].copy()
     # The players the standings list: an undrafted player's 0% says he was outside the field's pool,
     # not how the field ranks its pool (chosen on seasons 2 -> 3: Spearman 0.569 with them, 0.650 without).

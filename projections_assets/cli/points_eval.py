@@ -20,13 +20,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from projections_assets.cli.minutes_eval import EVAL_HORIZON, league_inputs, season_oracle
+from projections_assets.cli.minutes_eval import EVAL_HORIZON, league_inputs, season_of, season_oracle
 from projections_assets.cli.progress import progress
 from projections_assets.core import evaluation, points_evaluation, points_history, rates, training
 from projections_assets.core import rates_features as rf
 from projections_assets.league.asof import league_labels
 from projections_assets.league.generate import ensure_league, read_league_tables
-from projections_assets.nba.calendar import season_start_year_of
 from projections_assets.settings import default_league_dir
 
 
@@ -37,11 +36,6 @@ def labels_with_makes(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     box = box.assign(game_id=box["game_id"].astype(str)).rename(columns={"person_id": "player_id"})
     out = labels.merge(box.astype({"fg2m": "int64", "ftm": "int64"}), on=["game_id", "player_id"], how="left")
     return out.fillna({"fg2m": 0, "ftm": 0})
-
-
-def _season_of_targets(targets: pd.DataFrame) -> pd.Series:
-    days = pd.to_datetime(targets["partition_key"].str.slice(0, 10))
-    return pd.Series(season_start_year_of(days), index=targets.index)
 
 
 def evaluate(
@@ -64,7 +58,7 @@ def evaluate(
     tables = read_league_tables(league_dir)
     labels = labels_with_makes(tables)
     inputs, targets = league_inputs(tables, say)
-    season = _season_of_targets(targets)
+    season = season_of(targets["partition_key"].str.slice(0, 10))
     seasons = sorted(season.unique())
     if len(seasons) < 3:
         raise ValueError(f"the league of seed {seed} has {len(seasons)} seasons; the evaluation needs 3")
