@@ -26,6 +26,7 @@ from projections_assets.defs.schedules import SCHEDULES  # noqa: E402
 from projections_assets.defs.sensors import SENSORS  # noqa: E402
 from projections_assets.defs.silver import SILVER_ASSETS  # noqa: E402
 from projections_assets.defs.sim import SIM_ASSETS  # noqa: E402
+from projections_assets.defs.unified import UNIFIED_ASSETS  # noqa: E402
 
 DEPLOYMENT_ENV = "PROJECTIONS_DEPLOYMENT"
 DEFAULT_DEPLOYMENT = "embedded"
@@ -58,6 +59,7 @@ def build_definitions(deployment: str | None = None) -> dg.Definitions:
             *GOLD_ASSETS,
             *RATES_ASSETS,
             *SIM_ASSETS,
+            *UNIFIED_ASSETS,
             PUBLISHED_SLATE,
             *LABEL_ASSETS,
             *EVALUATION_ASSETS,

@@ -22,6 +22,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "projections_assets.cli.bench",
         "run a benchmark (prints a table, writes bench/results/*.json)",
     ),
+    "export": ("projections_assets.cli.export", "export a slot's unified projections (csv, dfs-tools, dk)"),
     "eval": ("projections_assets.cli.eval", "judge the models on a held-out league season"),
     "demo": (
         "projections_assets.cli.demo",

@@ -33,7 +33,7 @@ def register(contract: TableContract) -> TableContract:
 
 
 # The modules that register the product's contracts (imported on first lookup: they import this one).
-CONTRACT_MODULES = ("published", "sources", "labels", "silver", "gold", "rates", "sim")
+CONTRACT_MODULES = ("published", "sources", "labels", "silver", "gold", "rates", "sim", "unified")
 
 
 def get_contract(table: TableRef) -> TableContract:

@@ -6,6 +6,7 @@ about 5 s each (docs/dagster_notes.md), more than most steps take.
 
 import dagster as dg
 
+from projections_assets.contracts.sim import SIM_WORLDS
 from projections_assets.defs.bronze import (
     BRONZE_SLATE_ASSETS,
     POLLED_BRONZE_KEYS,
@@ -24,13 +25,21 @@ from projections_assets.defs.publish import build_slate_publish_asset
 from projections_assets.defs.rates import RATES_TRAINING_ASSETS, SLATE_RATES_ASSETS
 from projections_assets.defs.silver import SILVER_ASSETS
 from projections_assets.defs.sim import SIM_TRAINING_ASSETS, SLATE_SIM_ASSETS
+from projections_assets.defs.unified import SLATE_UNIFIED_ASSETS
 from projections_assets.platform.lake import TableRef
 
-# A slot's gold tables: minutes features and projections, then rates features and projections.
-SLATE_GOLD = [*SLATE_GOLD_ASSETS, *SLATE_RATES_ASSETS]
-# What a published slate is made of: the run of each table that the slot's pointer names.
+SIM_WORLDS_KEY = dg.AssetKey(SIM_WORLDS.table.key_path)
+# A slot's gold tables: minutes features and projections, rates, the sim, ownership and the unified table.
+SLATE_GOLD = [*SLATE_GOLD_ASSETS, *SLATE_RATES_ASSETS, *SLATE_SIM_ASSETS, *SLATE_UNIFIED_ASSETS]
+# What a published slate is made of: the run of each table that the slot's pointer names (the worlds
+# are not: the summary and the unified table carry what readers use, and the worlds stay in the lake).
 PUBLISHED_SLATE = build_slate_publish_asset(
-    [t for a in (*SILVER_ASSETS, *SLATE_GOLD) for t in [TableRef.from_path(k.path) for k in a.keys]]
+    [
+        t
+        for a in (*SILVER_ASSETS, *SLATE_GOLD)
+        for t in [TableRef.from_path(k.path) for k in a.keys]
+        if t != TableRef.from_path(SIM_WORLDS_KEY.path)
+    ]
 )
 # Every asset of a (game_date, slot) partition, sources first.
 SLATE_ASSETS = [*BRONZE_SLATE_ASSETS, *SILVER_ASSETS, *SLATE_GOLD, PUBLISHED_SLATE]

@@ -19,6 +19,8 @@ from projections_assets.defs.labels import LABEL_ASSETS
 from projections_assets.defs.rates import RATES_ASSETS
 from projections_assets.defs.sensors import injury_report_sensor
 from projections_assets.defs.silver import SILVER_ASSETS
+from projections_assets.defs.sim import SIM_ASSETS
+from projections_assets.defs.unified import UNIFIED_ASSETS
 from projections_assets.platform.lake import Lake, PartitionLocation
 from projections_assets.platform.pointers import read_pointer
 from projections_assets_tests.conftest import REPO_ROOT
@@ -31,7 +33,16 @@ SOURCES_TO_SILVER = {key for asset in (*BRONZE_ASSETS, *SILVER_ASSETS) for key i
 
 def _defs(lake_root: Path, league_dir: Path, clock: str = CLOCK) -> dg.Definitions:
     return dg.Definitions(
-        assets=[*BRONZE_ASSETS, *SILVER_ASSETS, *GOLD_ASSETS, *RATES_ASSETS, PUBLISHED_SLATE, *LABEL_ASSETS],
+        assets=[
+            *BRONZE_ASSETS,
+            *SILVER_ASSETS,
+            *GOLD_ASSETS,
+            *RATES_ASSETS,
+            *SIM_ASSETS,
+            *UNIFIED_ASSETS,
+            PUBLISHED_SLATE,
+            *LABEL_ASSETS,
+        ],
         jobs=JOBS,
         sensors=[injury_report_sensor],
         resources=resources(lake_root, league_sources(league_dir, clock=clock)),

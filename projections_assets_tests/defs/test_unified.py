@@ -1,0 +1,237 @@
+"""Ownership and unified projections of one slot on the session's small history: exact paths and contents."""
+
+from __future__ import annotations
+
+import dagster as dg
+import numpy as np
+import pyarrow.parquet as pq
+import pytest
+
+from projections_assets.cli import main
+from projections_assets.contracts import gold as gold_contracts
+from projections_assets.contracts import silver as silver_contracts
+from projections_assets.contracts import sim as sim_contracts
+from projections_assets.contracts import unified as contracts
+from projections_assets.core import unified
+from projections_assets.defs.bronze import BRONZE_SLATE_ASSETS
+from projections_assets.defs.gold import SLATE_GOLD_ASSETS
+from projections_assets.defs.rates import SLATE_RATES_ASSETS
+from projections_assets.defs.silver import SILVER_ASSETS
+from projections_assets.defs.sim import SLATE_SIM_ASSETS, sim_assets
+from projections_assets.defs.unified import SLATE_UNIFIED_ASSETS
+from projections_assets.parsers.dk_salaries import parse_dk_salaries
+from projections_assets.platform.lake import DATA_FILE, PartitionLocation
+from projections_assets.platform.pointers import read_pointer
+from projections_assets.platform.publish import load_partition
+from projections_assets_tests.history import LAST, history_resources
+
+KEY = f"{LAST.isoformat()}|18:45"
+CALIBRATION = dg.AssetSpec(dg.AssetKey(sim_contracts.SIM_CALIBRATION.table.key_path))
+ALL = [
+    *BRONZE_SLATE_ASSETS,
+    *SILVER_ASSETS,
+    *SLATE_GOLD_ASSETS,
+    *SLATE_RATES_ASSETS,
+    *SLATE_SIM_ASSETS,
+    *SLATE_UNIFIED_ASSETS,
+    CALIBRATION,
+]
+# The slot's sources (the DraftKings slate names teams through the captured team index) and its DK slate.
+DRAFTABLES = [
+    *(k for a in BRONZE_SLATE_ASSETS for k in a.keys),
+    dg.AssetKey(silver_contracts.SILVER_DK_SLATE.table.key_path),
+]
+CHAIN = [
+    k
+    for a in (*SLATE_GOLD_ASSETS, *SLATE_RATES_ASSETS, *SLATE_SIM_ASSETS, *SLATE_UNIFIED_ASSETS)
+    for k in a.keys
+]
+UNIFIED_KEYS = [k for a in SLATE_UNIFIED_ASSETS for k in a.keys]
+RUN_CONFIG = dg.RunConfig(ops={sim_assets.op.name: {"config": {"worlds": 400}}})
+
+
+@pytest.fixture(scope="module")
+def slot(tmp_path_factory, trained_lake, league_dir):
+    """The history's last date at 18:45: its draftables captured, then the whole chain once."""
+    root = tmp_path_factory.mktemp("unified") / "lake"
+    lake = trained_lake.copy_to(root)
+    res = history_resources(root, league_dir)
+    with dg.DagsterInstance.ephemeral() as instance:
+
+        def run(selection):
+            result = dg.materialize(
+                ALL,
+                selection=selection,
+                partition_key=KEY,
+                resources=res,
+                instance=instance,
+                run_config=RUN_CONFIG if selection is not DRAFTABLES else None,
+            )
+            assert result.success
+            return result
+
+        run(DRAFTABLES)
+        first = run(CHAIN)
+        yield lake, first, run
+
+
+def _table(lake, contract):
+    return load_partition(lake, contract.table, PartitionLocation.from_key(KEY))
+
+
+def test_every_draftable_is_in_the_unified_table_once_with_its_projection(slot) -> None:
+    lake, _, _ = slot
+    table = _table(lake, contracts.UNIFIED_PROJECTIONS)
+    dk = _table(lake, silver_contracts.SILVER_DK_SLATE)
+    assert len(table) == len(dk) > 100
+    assert sorted(zip(table["draft_group_id"], table["dk_player_id"], strict=True)) == sorted(
+        zip(dk["draft_group_id"], dk["dk_player_id"], strict=True)
+    )
+    # Names, ids and salaries are DraftKings' own.
+    merged = table.merge(dk, on=["draft_group_id", "dk_player_id"], suffixes=("", "_dk"))
+    assert (merged["name"] == merged["display_name"]).all()
+    assert (merged["draftable_id"] == merged["draftable_id_dk"]).all()
+    assert (merged["salary"] == merged["salary_dk"]).all()
+    able = table[table["status"] != "Out"]
+    assert able["dk_mean"].gt(0).mean() > 0.9
+    np.testing.assert_allclose(able["value"], able["dk_mean"] / (able["salary"] / 1000))
+    assert table[list(unified.DK_QUANTILES)].diff(axis=1).iloc[:, 1:].ge(-1e-9).all().all()
+
+
+def test_ownership_sums_to_800_per_group_and_ruled_out_players_get_zero(slot) -> None:
+    lake, _, _ = slot
+    table = _table(lake, contracts.UNIFIED_PROJECTIONS)
+    np.testing.assert_allclose(table.groupby("draft_group_id")["ownership"].sum(), 800.0)
+    assert table["ownership"].between(0, 100).all()
+    out = table[table["status"] == "Out"]
+    assert len(out) > 0
+    assert (out[["minutes_p90", "play_prob", "dk_mean", "dk_p99", "ownership"]] == 0).all().all()
+
+
+def test_every_row_names_its_models_and_the_age_of_its_inputs(slot) -> None:
+    lake, first, _ = slot
+    table = _table(lake, contracts.UNIFIED_PROJECTIONS)
+    for column in unified.MODEL_COLUMNS:
+        assert table[column].nunique() == 1 and table[column].iloc[0] != ""
+    # No ownership model is promoted in this lake: the value prior is named as such.
+    assert table["ownership_model"].iloc[0] == unified.VALUE_PRIOR
+    minutes = _table(lake, gold_contracts.MINUTES_PROJECTIONS)
+    assert table["minutes_model_run_id"].iloc[0] == minutes["model_run_id"].iloc[0]
+    assert (
+        table["sim_calibration_key"].iloc[0]
+        == _table(lake, sim_contracts.SIM_SUMMARY)["calibration_key"].iloc[0]
+    )
+    as_of = PartitionLocation.from_key(KEY).run_as_of_ts
+    playing = table[table["status"] != "Unmatched"]
+    assert (playing["injury_report_ts"] <= as_of).all()
+    assert playing["injury_report_age_minutes"].ge(0).all()
+    assert playing["salaries_age_minutes"].ge(0).all()
+    checks = {c.check_name: c.passed for c in first.get_asset_check_evaluations()}
+    for name in (
+        contracts.CHECK_EVERY_DRAFTABLE_ONCE,
+        contracts.CHECK_QUANTILES_ORDERED,
+        contracts.CHECK_OWNERSHIP_TOTAL,
+        contracts.CHECK_NOTHING_MISSING,
+        contracts.CHECK_OUT_AT_ZERO,
+    ):
+        assert checks[name] is True, name
+
+
+def test_the_unified_table_lands_at_its_partition_path(slot) -> None:
+    lake, first, _ = slot
+    pointer = read_pointer(
+        lake.pointer_path(contracts.UNIFIED_PROJECTIONS.table, PartitionLocation.from_key(KEY))
+    )
+    assert pointer is not None and pointer.run_id == first.run_id
+    expected = (
+        lake.root
+        / "gold"
+        / "unified_projections"
+        / f"game_date={LAST.isoformat()}"
+        / "slot=1845"
+        / f"run={first.run_id}"
+        / DATA_FILE
+    )
+    assert expected.is_file()
+    assert pq.read_table(expected).num_rows == len(_table(lake, contracts.UNIFIED_PROJECTIONS))
+
+
+def test_rerunning_ownership_and_unified_reproduces_their_bytes(slot) -> None:
+    lake, first, run = slot
+    location = PartitionLocation.from_key(KEY)
+
+    def data(table):
+        pointer = read_pointer(lake.pointer_path(table, location))
+        assert pointer is not None
+        return pointer.run_id, (lake.root / pointer.path / DATA_FILE).read_bytes()
+
+    before = {
+        c.table: data(c.table) for c in (contracts.OWNERSHIP_PROJECTIONS, contracts.UNIFIED_PROJECTIONS)
+    }
+    second = run(CHAIN)
+    after = {t: data(t) for t in before}
+    for table in before:
+        assert after[table][0] == second.run_id != before[table][0]
+        assert after[table][1] == before[table][1], table
+
+
+@pytest.mark.parametrize(
+    ("fmt", "header"),
+    [
+        ("dfs-tools", "Name,Position,Team,Minutes,Salary,Fpts,own%,stddev,fieldFpts,ceiling"),
+        (
+            "dk",
+            "Position,Name + ID,Name,ID,Roster Position,Salary,Game Info,TeamAbbrev,AvgPointsPerGame,"
+            "Projected Ownership,Projection Floor,Projection Ceil",
+        ),
+        ("csv", ",".join(unified.UNIFIED_COLUMNS)),
+    ],
+)
+def test_each_export_format_has_its_exact_header(slot, tmp_path, fmt, header) -> None:
+    lake, _, _ = slot
+    out = tmp_path / f"{fmt}.csv"
+    code = main(
+        [
+            "export",
+            "--date",
+            LAST.isoformat(),
+            "--slot",
+            "18:45",
+            "--format",
+            fmt,
+            "--out",
+            str(out),
+            "--lake",
+            str(lake.root),
+        ]
+    )
+    assert code == 0
+    lines = out.read_text().splitlines()
+    assert lines[0] == header
+    assert len(lines) - 1 == len(_table(lake, contracts.UNIFIED_PROJECTIONS))
+
+
+def test_the_dk_export_parses_back_with_every_id_and_salary(slot, tmp_path) -> None:
+    lake, _, _ = slot
+    table = _table(lake, contracts.UNIFIED_PROJECTIONS)
+    group = int(table["draft_group_id"].iloc[0])
+    out = tmp_path / "DKSalaries.csv"
+    args = ["export", "--date", LAST.isoformat(), "--slot", "18:45", "--draft-group", str(group)]
+    assert main([*args, "--format", "dk", "--out", str(out), "--lake", str(lake.root)]) == 0
+    parsed = parse_dk_salaries(out.read_bytes(), str(out))
+    ours = table[table["draft_group_id"] == group]
+    assert sorted(zip(parsed["dk_id"], parsed["salary"], parsed["name"], strict=True)) == sorted(
+        zip(ours["draftable_id"], ours["salary"], ours["name"], strict=True)
+    )
+    merged = parsed.merge(ours, left_on="dk_id", right_on="draftable_id")
+    assert (merged["team_abbrev"] == merged["team"]).all()
+    assert (merged["opp_abbrev"] == merged["opponent"]).all()
+    assert (merged["start_ts"] == merged["tip_ts"]).all()
+    assert (merged["roster_positions"] == merged["roster_slots"]).all()
+    np.testing.assert_allclose(merged["avg_points_per_game"], merged["dk_mean"], atol=0.005)
+
+
+def test_export_without_a_published_slot_says_so(slot, tmp_path, capsys) -> None:
+    lake, _, _ = slot
+    assert main(["export", "--date", LAST.isoformat(), "--format", "csv", "--lake", str(lake.root)]) == 1
+    assert "no slot of" in capsys.readouterr().err
