@@ -27,6 +27,7 @@ from projections_assets.defs.sensors import SENSORS  # noqa: E402
 from projections_assets.defs.silver import SILVER_ASSETS  # noqa: E402
 from projections_assets.defs.sim import SIM_ASSETS  # noqa: E402
 from projections_assets.defs.unified import UNIFIED_ASSETS  # noqa: E402
+from projections_assets.defs.what_changed import WHAT_CHANGED_ASSETS  # noqa: E402
 
 DEPLOYMENT_ENV = "PROJECTIONS_DEPLOYMENT"
 DEFAULT_DEPLOYMENT = "embedded"
@@ -61,6 +62,7 @@ def build_definitions(deployment: str | None = None) -> dg.Definitions:
             *SIM_ASSETS,
             *UNIFIED_ASSETS,
             PUBLISHED_SLATE,
+            *WHAT_CHANGED_ASSETS,
             *LABEL_ASSETS,
             *EVALUATION_ASSETS,
         ],

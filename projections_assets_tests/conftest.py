@@ -120,6 +120,14 @@ def demo_run(tmp_path_factory: pytest.TempPathFactory, league_dir: Path) -> Demo
     with pytest.MonkeyPatch.context() as env, contextlib.redirect_stdout(out):
         env.setenv("DAGSTER_HOME", str(home))
         env.setenv(LAKE_ROOT_ENV, str(root / "lake"))
-        # Six days of history: the sim's calibration needs 30 labelled games with closing odds (41 games).
-        summary = run_demo(LEAGUE_SEED, history_days=6, label_days=12, league_dir=league_dir, max_reports=2)
+        # Eight days of history: the models train on the first six (the sim's calibration needs 30 labelled
+        # games with closing odds: 41 games), the last two are projected live and train ownership.
+        summary = run_demo(
+            LEAGUE_SEED,
+            history_days=8,
+            label_days=14,
+            league_dir=league_dir,
+            max_reports=2,
+            ownership_days=2,
+        )
     return DemoRun(home, root / "lake", summary, out.getvalue())

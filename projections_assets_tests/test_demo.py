@@ -6,8 +6,10 @@ import dagster as dg
 
 from projections_assets.contracts import gold as gold_contracts
 from projections_assets.contracts import rates as rates_contracts
+from projections_assets.contracts.unified import UNIFIED_PROJECTIONS, WHAT_CHANGED
 from projections_assets.platform.lake import Lake, PartitionLocation
-from projections_assets.platform.publish import load_partition
+from projections_assets.platform.pointers import read_pointer
+from projections_assets.platform.publish import load_partition, slate_pointer_path
 from projections_assets_tests.conftest import DemoRun
 
 
@@ -35,5 +37,20 @@ def test_demo_replays_reports_into_projections(demo_run: DemoRun, monkeypatch) -
     out = demo_run.out
     for r in runs:
         assert f"new report {r['report']} -> slate run {r['partition']}" in out
-    assert out.count("top projected minutes") == 2 and ("who moved" in out or "nobody moved" in out)
+    assert out.count("main draft group") == 2 and out.count("what changed") == 2
     assert "make ui" in out
+    assert f"Published slate of {summary['day']}: slot {runs[-1]['partition']}" in out
+    assert f"projections export --date {summary['day']} --format dk" in out
+
+
+def test_demo_publishes_unified_projections_and_explains_each_slot(demo_run: DemoRun) -> None:
+    lake = Lake(demo_run.lake)
+    for r in demo_run.summary["runs"]:
+        location = PartitionLocation.from_key(r["partition"])
+        table = load_partition(lake, UNIFIED_PROJECTIONS.table, location)
+        assert len(table) and table["dk_mean"].notna().all()
+        assert (table.groupby("draft_group_id")["ownership"].sum() - 800).abs().max() < 1e-6
+        changes = load_partition(lake, WHAT_CHANGED.table, location)
+        assert set(changes.columns) >= {"player_id", "group", "part", "total"}
+    published = read_pointer(slate_pointer_path(lake, demo_run.summary["day"]))
+    assert published is not None and published.partition_key == demo_run.summary["runs"][-1]["partition"]

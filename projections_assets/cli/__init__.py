@@ -23,6 +23,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "run a benchmark (prints a table, writes bench/results/*.json)",
     ),
     "export": ("projections_assets.cli.export", "export a slot's unified projections (csv, dfs-tools, dk)"),
+    "explain": ("projections_assets.cli.explain", "what changed in a slot's projections and why"),
     "eval": ("projections_assets.cli.eval", "judge the models on a held-out league season"),
     "demo": (
         "projections_assets.cli.demo",

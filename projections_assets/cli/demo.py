@@ -41,6 +41,13 @@ HISTORY_SLOTS = ("16:30", "18:30")
 REPLAY_FROM = "16:30"
 HISTORY_DAYS = 18
 LABEL_DAYS = 40
+# The last days of the history are projected live (at 18:30, before the 7 PM locks) by models trained on
+# the days before them, and their contests train the ownership model: out-of-sample, as in production.
+OWNERSHIP_DAYS = 5
+# Worlds per history partition (the replayed slots use config/sim.toml's).
+HISTORY_WORLDS = 2000
+# How many rows of the main draft group each replayed slot prints.
+TOP_ROWS = 12
 
 
 def pick_day(tables: dict[str, pd.DataFrame], after: date = date(2026, 1, 10)) -> date:
@@ -69,38 +76,48 @@ def _slot_instant(day: date, slot: str) -> datetime:
     return pd.Timestamp(f"{day.isoformat()} {slot}", tz=ET).tz_convert("UTC").to_pydatetime()
 
 
-def _show(proj: pd.DataFrame, previous: pd.DataFrame | None, names: dict[int, str]) -> pd.DataFrame:
-    """Print a slot's headline projections and who moved since the previous slot; returns the movers."""
-    live = proj[proj["status"] != "Out"].sort_values("exp_minutes", ascending=False)
-    top = live.groupby("team_id").head(2).head(12)
-    lines = [
-        f"    {names.get(r.team_id, r.team_id):>3} {r.player_name:24} p10/p50/p90 {r.p10:4.1f}/{r.p50:4.1f}/{r.p90:4.1f}"
-        f"  play {r.play_prob:4.0%}  expected {r.exp_minutes:4.1f}"
-        for r in top.itertuples()
-    ]
-    print("  top projected minutes:\n" + "\n".join(lines), flush=True)
-    if previous is None:
-        return pd.DataFrame()
-    both = proj.merge(previous, on=["game_id", "player_id"], suffixes=("", "_before"))
-    both["delta"] = both["exp_minutes"] - both["exp_minutes_before"]
-    moved = both[(both["delta"].abs() >= 1.5) | (both["status"] != both["status_before"])]
-    moved = moved.reindex(moved["delta"].abs().sort_values(ascending=False).index).head(10)
-    if moved.empty:
-        print("  nobody moved by 1.5+ minutes", flush=True)
-        return moved
-    print("  who moved:", flush=True)
-    for r in moved.itertuples():
-        status = (
-            f" ({r.status_before or 'not listed'} -> {r.status or 'not listed'})"
-            if r.status != r.status_before
-            else ""
-        )
+def _show_unified(table: pd.DataFrame) -> None:
+    """Print the top of the main draft group (the group with the most games) of a slot's unified table."""
+    if table.empty:
+        print("  no DraftKings draft group in this slot", flush=True)
+        return
+    games = table.groupby("draft_group_id")["game_id"].nunique()
+    group = int(games.idxmax())
+    rows = table[(table["draft_group_id"] == group) & (table["status"] != "Out")]
+    top = rows.sort_values("dk_mean", ascending=False).head(TOP_ROWS)
+    print(
+        f"  main draft group {group} ({games.max()} games, {len(table[table['draft_group_id'] == group])} "
+        f"players), top {len(top)} by DK mean:\n"
+        f"    {'player':24} {'team':>4} {'pos':>5} {'salary':>6} {'mean':>5} {'p90':>5} {'own%':>5} {'value':>5}",
+        flush=True,
+    )
+    for r in top.itertuples():
         print(
-            f"    {names.get(r.team_id, r.team_id):>3} {r.player_name:24} {r.role_before:8} {r.exp_minutes_before:5.1f}"
-            f" -> {r.exp_minutes:5.1f} ({r.delta:+.1f}){status}",
+            f"    {r.name[:24]:24} {r.team:>4} {r.dk_position:>5} {r.salary:6d} {r.dk_mean:5.1f} {r.dk_p90:5.1f}"
+            f" {r.ownership:5.1f} {r.value:5.2f}",
             flush=True,
         )
-    return moved
+
+
+def _newly_out(proj: pd.DataFrame, previous: pd.DataFrame | None) -> pd.DataFrame:
+    """Players ruled Out since the previous slot, with the role they had before."""
+    if previous is None:
+        return pd.DataFrame(columns=["player_name", "role_before"])
+    both = proj.merge(previous, on=["game_id", "player_id"], suffixes=("", "_before"))
+    return both[(both["status"] == "Out") & (both["status_before"] != "Out")]
+
+
+def _show_changes(table: pd.DataFrame, players: int = 8) -> None:
+    """Print a slot's "what changed and why" (the players who moved most)."""
+    from projections_assets.core.what_changed import lines
+
+    if table.empty:
+        print("  what changed: nobody's DK mean moved by 0.5+", flush=True)
+        return
+    keep = table.drop_duplicates("player_id").sort_values("total", key=lambda s: -s.abs()).head(players)
+    print(f"  what changed and why ({table['player_id'].nunique()} players moved 0.5+):", flush=True)
+    for line in lines(table[table["player_id"].isin(keep["player_id"])]):
+        print("    " + line, flush=True)
 
 
 def run_demo(
@@ -111,6 +128,7 @@ def run_demo(
     *,
     league_dir: Path | None = None,
     max_reports: int | None = None,
+    ownership_days: int = OWNERSHIP_DAYS,
 ) -> dict:
     """Run the demo (module docstring); returns a summary of what ran.
 
@@ -125,13 +143,16 @@ def run_demo(
 
     from projections_assets.contracts import gold as gold_contracts
     from projections_assets.contracts import sources as source_contracts
+    from projections_assets.contracts.unified import UNIFIED_PROJECTIONS, WHAT_CHANGED
     from projections_assets.definitions import build_definitions
     from projections_assets.defs.gold import SILVER_INPUTS
+    from projections_assets.defs.jobs import SLATE_GOLD
     from projections_assets.defs.resources import SOURCES_KEY, LakeReader, LeagueSources
     from projections_assets.defs.sensors import injury_report_sensor
     from projections_assets.league.generate import ensure_league, read_league_tables
     from projections_assets.platform.lake import PartitionLocation
-    from projections_assets.platform.publish import load_partition
+    from projections_assets.platform.pointers import read_pointer
+    from projections_assets.platform.publish import load_partition, slate_pointer_path
 
     say = progress("demo")
     league_dir = league_dir or default_league_dir(seed)
@@ -141,7 +162,6 @@ def run_demo(
     ensure_league(seed, league_dir, progress=say)
     tables = read_league_tables(league_dir)
     day = day or pick_day(tables)
-    names = dict(zip(tables["teams"]["team_id"], tables["teams"]["tricode"], strict=True))
     say(
         f"demo day {day.isoformat()} ({int((tables['games']['game_date'].astype(str) == day.isoformat()).sum())} games)"
     )
@@ -161,14 +181,16 @@ def run_demo(
             f"Dagster home {instance.root_directory}"
         )
 
-        def run(job: str, what: str, run_config: dict | None = None, **kwargs) -> dg.ExecuteInProcessResult:
+        def run(
+            job: str, what: str, run_config: dict | None = None, required: bool = True, **kwargs
+        ) -> dg.ExecuteInProcessResult:
             started = time.monotonic()
             # The demo prints its own progress; Dagster's step-by-step log stays in the UI.
             quiet = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
             result = product_defs.resolve_job_def(job).execute_in_process(
                 instance=instance, raise_on_error=False, run_config={**quiet, **(run_config or {})}, **kwargs
             )
-            if not result.success:
+            if not result.success and required:
                 failed = [e.step_key for e in result.all_events if e.event_type_value == "STEP_FAILURE"]
                 raise RuntimeError(f"{what}: run {result.run_id} failed at {failed}; see it with `make ui`")
             say(f"{what}: done in {time.monotonic() - started:.0f}s (run {result.run_id[:8]})")
@@ -209,8 +231,13 @@ def run_demo(
                     f"{first.isoformat()}|{slot}", f"{(day - timedelta(days=1)).isoformat()}|{slot}"
                 ),
             )
-        window = {"start_date": first.isoformat(), "end_date": (day - timedelta(days=1)).isoformat()}
-        say("training the minutes model on that history (parity and completeness checks, then promotion)")
+        # Walk forward: the models train on the history before the last `ownership_days`, which are then
+        # projected live at 18:30 (before the 7 PM locks) and whose contests train the ownership model.
+        live_first = day - timedelta(days=ownership_days)
+        window = {"start_date": first.isoformat(), "end_date": (live_first - timedelta(days=1)).isoformat()}
+        say(
+            f"training the minutes model on {first} .. {live_first - timedelta(days=1)} (checks, then promotion)"
+        )
         run(
             "train_minutes",
             "training",
@@ -224,6 +251,53 @@ def run_demo(
             "rates training",
             run_config={"ops": {"gold__rates_training_set": {"config": window}}},
         )
+        live_range = (live_first.isoformat(), (day - timedelta(days=1)).isoformat())
+        say(f"ownership 1/3: contest standings of {live_range[0]} .. {live_range[1]} (actual ownership)")
+        run(
+            "labels",
+            "ownership labels",
+            sources_at(history_clock),
+            asset_selection=[
+                dg.AssetKey(["bronze", "contest_standings"]),
+                dg.AssetKey(["labels", "ownership_labels"]),
+            ],
+            tags=_range_tags(*live_range),
+        )
+        lock_slot = HISTORY_SLOTS[-1]
+        say(
+            f"ownership 2/3: those days projected at {lock_slot} by the models above (DraftKings slate, minutes, "
+            "rates, sim, unified table)"
+        )
+        run(
+            "slate",
+            f"slate backfill at {lock_slot}",
+            {**sources_at(history_clock), "ops": {"gold__sim": {"config": {"worlds": HISTORY_WORLDS}}}},
+            asset_selection=[
+                dg.AssetKey(source_contracts.BRONZE_DRAFTABLES.table.key_path),
+                *(k for a in SLATE_GOLD for k in a.keys),
+                dg.AssetKey(["silver", "dk_slate"]),
+            ],
+            tags=_range_tags(f"{live_range[0]}|{lock_slot}", f"{live_range[1]}|{lock_slot}"),
+        )
+        say(
+            "ownership 3/3: training the ownership model on those projections and contests (gated against value)"
+        )
+        trained = run(
+            "train_ownership",
+            "ownership training",
+            run_config={
+                "ops": {
+                    "gold__ownership_training_set": {
+                        "config": dict(zip(("start_date", "end_date"), live_range, strict=True))
+                    }
+                }
+            },
+            required=False,
+        )
+        if not trained.success:
+            say(
+                "the ownership model did not pass its gates: ownership comes from the value prior (docs/unified.md)"
+            )
 
         lake = LakeReader().lake()
         tips = pd.to_datetime(
@@ -263,11 +337,20 @@ def run_demo(
                     gold_contracts.MINUTES_PROJECTIONS.table,
                     PartitionLocation.from_key(request.partition_key),
                 )
-                moved = _show(proj, previous, names)
+                _show_unified(
+                    load_partition(
+                        lake, UNIFIED_PROJECTIONS.table, PartitionLocation.from_key(request.partition_key)
+                    )
+                )
+                _show_changes(
+                    load_partition(
+                        lake, WHAT_CHANGED.table, PartitionLocation.from_key(request.partition_key)
+                    )
+                )
+                ruled_out = _newly_out(proj, previous)
                 previous = proj
                 runs.append({"partition": request.partition_key, "run_id": outcome.run_id, "report": report})
-                if not moved.empty:
-                    ruled_out = moved[(moved["status"] == "Out") & (moved["status_before"] != "Out")]
+                if not ruled_out.empty:
                     outs += [
                         {"partition": request.partition_key, "player": r.player_name, "role": r.role_before}
                         for r in ruled_out.itertuples()
@@ -278,6 +361,16 @@ def run_demo(
         print(
             "\nStarters ruled Out during the evening: "
             + ", ".join(f"{o['player']} ({o['partition'].split('|')[1]})" for o in starters),
+            flush=True,
+        )
+    published = read_pointer(slate_pointer_path(lake, day.isoformat()))
+    if published is not None:
+        print(
+            f"\nPublished slate of {day}: slot {published.partition_key} (run {published.run_id[:8]}); its history: "
+            f"projections lake slate {day} --history\n"
+            f"Export it:  projections export --date {day} --format dk --out DKSalaries_projected.csv\n"
+            f"            projections export --date {day} --format dfs-tools --out projections.csv\n"
+            f"            projections export --date {day} --format csv   (the whole unified table)",
             flush=True,
         )
     print(

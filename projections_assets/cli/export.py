@@ -15,8 +15,8 @@ import pyarrow.parquet as pq
 from projections_assets.contracts.unified import UNIFIED_PROJECTIONS
 from projections_assets.core.exports import FORMATS, export
 from projections_assets.partitions import InvalidPartitionKey, parse_game_date, parse_slot
-from projections_assets.platform.lake import DATA_FILE, Lake, PartitionLocation
-from projections_assets.platform.pointers import read_pointer
+from projections_assets.platform.lake import DATA_FILE, Lake, PartitionLocation, TableRef
+from projections_assets.platform.pointers import PointerEntry, read_pointer
 from projections_assets.platform.publish import NoCurrentRun, current_run_dir, slate_pointer_path
 from projections_assets.settings import resolve_lake_root
 
@@ -25,27 +25,36 @@ class ExportError(LookupError):
     """Nothing to export where the user pointed (no published slot, no such partition)."""
 
 
-def unified_run_dir(lake: Lake, game_date: str, slot: str | None) -> tuple[str, Path]:
-    """(partition key, run directory) of the unified table to export: the published slot's member run,
-    or the given slot's current run."""
-    if slot is not None:
-        key = f"{game_date}|{slot}"
-        try:
-            return key, current_run_dir(lake, UNIFIED_PROJECTIONS.table, PartitionLocation.from_key(key))
-        except NoCurrentRun as exc:
-            raise ExportError(f"{exc}: run the slate job for {key} first") from exc
+def _published(lake: Lake, game_date: str) -> PointerEntry:
     entry = read_pointer(slate_pointer_path(lake, game_date))
     if entry is None:
         raise ExportError(
             f"no slot of {game_date} has been published in the lake {lake.root}; name one with --slot, "
             "or run the slate (make demo, or the slate job)"
         )
+    return entry
+
+
+def slot_run_dir(lake: Lake, table: TableRef, game_date: str, slot: str | None) -> tuple[str, Path]:
+    """(partition key, run directory) of `table` at the given slot, or at the game_date's published slot."""
+    key = f"{game_date}|{slot}" if slot else str(_published(lake, game_date).partition_key)
+    try:
+        return key, current_run_dir(lake, table, PartitionLocation.from_key(key))
+    except NoCurrentRun as exc:
+        raise ExportError(f"{exc}: run the slate job for {key} first") from exc
+
+
+def published_unified_dir(lake: Lake, game_date: str, slot: str | None) -> tuple[str, Path]:
+    """The unified table to export: the published slate's own member run (what readers see), or the
+    given slot's current run."""
+    if slot is not None:
+        return slot_run_dir(lake, UNIFIED_PROJECTIONS.table, game_date, slot)
+    entry = _published(lake, game_date)
     members = pq.read_table(lake.resolve(entry.path) / DATA_FILE).to_pandas()
     row = members[members["table"] == str(UNIFIED_PROJECTIONS.table)]
     if row.empty:
         raise ExportError(
-            f"the published slot {entry.partition_key} of {game_date} predates the unified projections; "
-            "name a slot with --slot"
+            f"the published slot {entry.partition_key} predates the unified projections; name a slot with --slot"
         )
     return str(entry.partition_key), lake.resolve(str(row["path"].iloc[0]))
 
@@ -59,7 +68,7 @@ def _command(args: argparse.Namespace) -> int:
         return 2
     lake = Lake(resolve_lake_root(args.lake))
     try:
-        key, run_dir = unified_run_dir(lake, game_date, slot)
+        key, run_dir = published_unified_dir(lake, game_date, slot)
         table = pq.read_table(run_dir / DATA_FILE).to_pandas()
         text = export(table, args.format, args.draft_group)
     except (ExportError, ValueError) as exc:

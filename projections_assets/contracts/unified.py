@@ -7,6 +7,7 @@ import pandera.pandas as pa
 from projections_assets.contracts import register
 from projections_assets.core import unified
 from projections_assets.core.ownership_model import FEATURES
+from projections_assets.core.what_changed import GROUPS
 from projections_assets.nba.calendar import UTC_TS as TS
 from projections_assets.platform.contracts import ContractRule, TableContract
 from projections_assets.platform.lake import TableRef
@@ -200,5 +201,49 @@ UNIFIED_PROJECTIONS = register(
                 unified.out_not_zero,
             ),
         ),
+    )
+)
+
+CHECK_PARTS_SUM = "parts_sum_to_total"
+
+
+def _parts_off(df):
+    sums = df.groupby("player_id").agg(parts=("part", "sum"), total=("total", "first"))
+    bad = sums[(sums["parts"] - sums["total"]).abs() > 1e-9].index
+    return df[df["player_id"].isin(bad)]
+
+
+WHAT_CHANGED = register(
+    TableContract(
+        table=TableRef("gold", "what_changed"),
+        schema=pa.DataFrameSchema(
+            {
+                "game_date": pa.Column(str),
+                "as_of_ts": pa.Column(TS),
+                "base_as_of_ts": pa.Column(TS),
+                "player_id": pa.Column("int64"),
+                "player_name": pa.Column(str),
+                "team": pa.Column(str),
+                "game_id": pa.Column(str),
+                "group": pa.Column(str, pa.Check.isin(list(GROUPS))),
+                "order": pa.Column("int64"),
+                "part": pa.Column("float64"),
+                "base_mean": pa.Column("float64"),
+                "current_mean": pa.Column("float64"),
+                "total": pa.Column("float64"),
+                "detail": pa.Column(str),
+                "base_models": pa.Column(str),
+                "current_models": pa.Column(str),
+            },
+            strict=True,
+        ),
+        keys=("player_id", "group"),
+        asof_column=None,
+        allow_empty=True,
+        description=(
+            "Every player whose DK mean moved by 0.5+ since the previous report slot (recomputed from its "
+            "inputs), the change split among input groups in a fixed order; the parts sum to the change."
+        ),
+        rules=(ContractRule(CHECK_PARTS_SUM, "Each player's parts sum exactly to his change.", _parts_off),),
     )
 )

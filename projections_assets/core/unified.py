@@ -331,3 +331,43 @@ def out_not_zero(df: pd.DataFrame) -> pd.DataFrame:
     out = df["status"] == OUT
     cols = ["minutes_p90", "play_prob", "dk_mean", "dk_p99", "ownership"]
     return df[out & (df[cols].fillna(0) > 0).any(axis=1)]
+
+
+# --------------------------------------------------------------------------- ownership training rows
+
+
+def lock_slots(dk_slate: pd.DataFrame) -> pd.DataFrame:
+    """Per draft group of `dk_slate` (rows of many slots, `as_of_ts`): its lock and the last slot before it."""
+    before = dk_slate[dk_slate["as_of_ts"] < dk_slate["lock_ts"]]
+    return (
+        before.groupby("draft_group_id")
+        .agg(lock_ts=("lock_ts", "first"), as_of_ts=("as_of_ts", "max"))
+        .reset_index()
+    )
+
+
+def with_actual_ownership(candidates: pd.DataFrame, labels: pd.DataFrame) -> pd.DataFrame:
+    """`candidates` with `ownership` in percent from the standings (`labels/ownership_labels`, fractions)
+    and `listed` (the standings list him); a player the standings do not list owned 0%."""
+    own = labels[["draft_group_id", "player_id", "ownership"]].astype({"player_id": "int64"})
+    rows = candidates.merge(own, on=["draft_group_id", "player_id"], how="left", validate="one_to_one")
+    rows["listed"] = rows["ownership"].notna() & (rows["ownership"] > 0)
+    rows["ownership"] = rows["ownership"].fillna(0.0) * 100.0
+    return rows
+
+
+def ownership_figures(rows: pd.DataFrame, predicted: str = "predicted") -> dict[str, float]:
+    """Mean within-group Spearman with the actual ownership over the listed players, MAE in percentage
+    points, and the same Spearman of three rankings: salary, projected mean, value."""
+    listed = rows[rows["listed"]]
+    spearman = ownership_model.group_spearman
+    return {
+        "spearman": spearman(listed, predicted),
+        "mae": float(np.mean(np.abs(listed[predicted] - listed["ownership"])))
+        if len(listed)
+        else float("nan"),
+        "salary_spearman": spearman(listed, "salary"),
+        "projection_spearman": spearman(listed, "dk_mean"),
+        "value_spearman": spearman(listed, "value"),
+        "groups": float(listed["draft_group_id"].nunique()),
+    }

@@ -25,7 +25,8 @@ from projections_assets.defs.publish import build_slate_publish_asset
 from projections_assets.defs.rates import RATES_TRAINING_ASSETS, SLATE_RATES_ASSETS
 from projections_assets.defs.silver import SILVER_ASSETS
 from projections_assets.defs.sim import SIM_TRAINING_ASSETS, SLATE_SIM_ASSETS
-from projections_assets.defs.unified import SLATE_UNIFIED_ASSETS
+from projections_assets.defs.unified import OWNERSHIP_TRAINING_ASSETS, SLATE_UNIFIED_ASSETS
+from projections_assets.defs.what_changed import WHAT_CHANGED_ASSETS
 from projections_assets.platform.lake import TableRef
 
 SIM_WORLDS_KEY = dg.AssetKey(SIM_WORLDS.table.key_path)
@@ -42,7 +43,8 @@ PUBLISHED_SLATE = build_slate_publish_asset(
     ]
 )
 # Every asset of a (game_date, slot) partition, sources first.
-SLATE_ASSETS = [*BRONZE_SLATE_ASSETS, *SILVER_ASSETS, *SLATE_GOLD, PUBLISHED_SLATE]
+# "What changed" runs after publication (it depends on it) and is no member of the published slate.
+SLATE_ASSETS = [*BRONZE_SLATE_ASSETS, *SILVER_ASSETS, *SLATE_GOLD, PUBLISHED_SLATE, *WHAT_CHANGED_ASSETS]
 SLATE_KEYS = [key for asset in SLATE_ASSETS for key in asset.keys]
 
 
@@ -117,4 +119,24 @@ SIM_JOB = dg.define_asset_job(
     ),
 )
 
-JOBS = [SLATE_JOB, CAPTURE_JOB, LABELS_JOB, EVALUATION_JOB, TRAINING_JOB, RATES_TRAINING_JOB, SIM_JOB]
+OWNERSHIP_TRAINING_JOB = dg.define_asset_job(
+    "train_ownership",
+    selection=[key for a in OWNERSHIP_TRAINING_ASSETS for key in a.keys],
+    executor_def=dg.in_process_executor,
+    description=(
+        "Build the ownership training set from the lake's own projections at each past draft group's lock "
+        "and the contest standings, train the ownership model and promote it if it is no worse than the "
+        "current one and better than ranking by value."
+    ),
+)
+
+JOBS = [
+    OWNERSHIP_TRAINING_JOB,
+    SLATE_JOB,
+    CAPTURE_JOB,
+    LABELS_JOB,
+    EVALUATION_JOB,
+    TRAINING_JOB,
+    RATES_TRAINING_JOB,
+    SIM_JOB,
+]

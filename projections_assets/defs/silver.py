@@ -366,3 +366,17 @@ SILVER_ASSETS = [
         needs_games=False,
     ),
 ]
+
+
+def snapshots_at(reader: LakeReader, location: PartitionLocation) -> dict[str, pd.DataFrame]:
+    """The slate's silver snapshots of `location` rebuilt from bronze as of its instant (nothing written):
+    what a partition of that slot would hold, whether or not it was ever run."""
+    schedule = build_schedule(SilverContext(reader, location, None)).frame
+    context = SilverContext(reader, location, schedule)
+    return {
+        "schedule": schedule,
+        "roster": build_roster(context).frame,
+        "injuries": build_injuries(context).frame,
+        "lineups": build_lineups(context).frame,
+        "odds": build_odds(context).frame,
+    }

@@ -8,6 +8,7 @@ projections, sim summary and ownership onto every DraftKings draftable (core.uni
 """
 
 from collections.abc import Iterator
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
@@ -15,17 +16,29 @@ import dagster as dg
 import pandas as pd
 
 from projections_assets.contracts import gold as gold_contracts
+from projections_assets.contracts import labels as label_contracts
 from projections_assets.contracts import rates as rates_contracts
 from projections_assets.contracts import silver as silver_contracts
 from projections_assets.contracts import sim as sim_contracts
 from projections_assets.contracts import unified as contracts
-from projections_assets.core import ownership_model, unified
-from projections_assets.defs.checks import contract_check_specs, contract_outputs
-from projections_assets.defs.gold import frame_of_key
+from projections_assets.core import minutes, ownership_model, unified
+from projections_assets.defs.checks import (
+    contract_check_specs,
+    contract_outputs,
+    extra_check_spec,
+    selected_check_names,
+)
+from projections_assets.defs.gold import (
+    CHECK_NO_WORSE,
+    TrainingWindow,
+    build_model_promotion_asset,
+    frame_of_key,
+)
+from projections_assets.defs.gold import load_model as load_minutes_model
 from projections_assets.defs.partitions import SLATE_PARTITIONS
-from projections_assets.defs.resources import LakeReader
+from projections_assets.defs.resources import MINUTES_MODEL_NAME, LakeReader
 from projections_assets.nba.calendar import UTC_TS
-from projections_assets.platform.artifacts import ArtifactStore, NoCurrentArtifact
+from projections_assets.platform.artifacts import GATES_FILE, ArtifactStore, GateResult, NoCurrentArtifact
 from projections_assets.platform.lake import PartitionLocation
 
 GROUP = "gold"
@@ -75,6 +88,11 @@ def score_ownership(
     return unified.with_ruled_out_at_zero(candidates, ownership_model.predict(model, rows))
 
 
+SLOT_CONTRACTS = {
+    "minutes_projections": gold_contracts.MINUTES_PROJECTIONS,
+    "minutes_features": gold_contracts.MINUTES_FEATURES,
+    "sim_summary": sim_contracts.SIM_SUMMARY,
+}
 SLOT_INPUTS = {
     "dk_slate": silver_contracts.SILVER_DK_SLATE.table.key_path,
     "minutes_projections": gold_contracts.MINUTES_PROJECTIONS.table.key_path,
@@ -143,7 +161,7 @@ UNIFIED_INPUTS = {
 }
 
 
-def _one(frame: pd.DataFrame, column: str) -> str:
+def unified_one(frame: pd.DataFrame, column: str) -> str:
     """The single value of `column` (a slot's tables each come from one model run), '' when empty."""
     values = sorted(frame[column].dropna().astype(str).unique())
     if len(values) > 1:
@@ -183,10 +201,10 @@ def unified_projections_asset(
         slate, minutes, summary = (frame_of_key(f, key) for f in (dk_slate, minutes_projections, sim_summary))
         ownership = frame_of_key(ownership_projections, key)
         models = {
-            "minutes_model_run_id": _one(minutes, "model_run_id"),
-            "rates_model_run_id": _one(frame_of_key(rates_projections, key), "model_run_id"),
-            "sim_calibration_key": _one(summary, "calibration_key"),
-            "ownership_model": _one(ownership, "ownership_model"),
+            "minutes_model_run_id": unified_one(minutes, "model_run_id"),
+            "rates_model_run_id": unified_one(frame_of_key(rates_projections, key), "model_run_id"),
+            "sim_calibration_key": unified_one(summary, "calibration_key"),
+            "ownership_model": unified_one(ownership, "ownership_model"),
         }
         inj = frame_of_key(injuries, key)
         ages = unified.input_ages(as_of, inj, frame_of_key(lineups, key), frame_of_key(odds, key))
@@ -215,4 +233,216 @@ def unified_projections_asset(
 
 
 SLATE_UNIFIED_ASSETS = [ownership_projections_asset, unified_projections_asset]
-UNIFIED_ASSETS = [*SLATE_UNIFIED_ASSETS]
+
+
+# --------------------------------------------------------------------------- the ownership model
+
+CHECK_BEATS_VALUE = "better_than_value_ranking"
+OWNERSHIP_PROMOTION_GATES = (CHECK_NO_WORSE, CHECK_BEATS_VALUE)
+# The latest share of the training set's dates is held out to judge the model and gate it.
+HOLDOUT_SHARE = 0.3
+
+
+def _trained_through(lake_reader: LakeReader, minutes_run: str, calibration_key: str) -> str:
+    """The last game date any model behind a slot's projections was trained or calibrated on."""
+    store = ArtifactStore(lake_reader.lake())
+    info = load_minutes_model(str(store.run_dir(MINUTES_MODEL_NAME, minutes_run))).info
+    dates = [str(info["calibration_dates"][1]), calibration_key.split("..")[-1]]
+    return max(dates)
+
+
+@dg.asset(
+    key=contracts.OWNERSHIP_TRAINING_SET.table.key_path,
+    deps=[
+        dg.AssetKey(label_contracts.OWNERSHIP_LABELS.table.key_path),
+        *(dg.AssetKey(path) for path in SLOT_INPUTS.values()),
+    ],
+    check_specs=contract_check_specs(contracts.OWNERSHIP_TRAINING_SET),
+    group_name=GROUP,
+    kinds={"parquet"},
+    tags={"layer": "gold"},
+)
+def ownership_training_set_asset(
+    context: dg.AssetExecutionContext, config: TrainingWindow, lake_reader: LakeReader
+) -> Iterator:
+    """Every past draft group's players as the lake projected them at the last slot before its lock, with
+    the ownership the contest standings report: the lake's own live projections, out of sample."""
+    start = date.fromisoformat(config.start_date) if config.start_date else None
+    end = date.fromisoformat(config.end_date) if config.end_date else None
+
+    def read(contract):
+        return lake_reader.read(contract.table, start=start, end=end).frame
+
+    dk = read(silver_contracts.SILVER_DK_SLATE)
+    labels = read(label_contracts.OWNERSHIP_LABELS)
+    if dk.empty or labels.empty:
+        raise ValueError(
+            "no DraftKings slates or no ownership labels in the window: run the slate job at the last slot "
+            "before each lock and the labels job (contest standings) for those dates first"
+        )
+    tables = {name: read(c) for name, c in SLOT_CONTRACTS.items()}
+    locks = unified.lock_slots(dk[dk["draft_group_id"].isin(labels["draft_group_id"])])
+    frames, skipped = [], []
+    for as_of, groups in locks.groupby("as_of_ts"):
+        at = {name: t[t["as_of_ts"] == as_of] for name, t in tables.items()}
+        if at["sim_summary"].empty or at["minutes_projections"].empty:
+            skipped += [int(g) for g in groups["draft_group_id"]]
+            continue
+        slate = dk[(dk["as_of_ts"] == as_of) & dk["draft_group_id"].isin(groups["draft_group_id"])]
+        candidates = unified.ownership_candidates(
+            slate, at["minutes_projections"], at["minutes_features"], at["sim_summary"]
+        )
+        through = _trained_through(
+            lake_reader,
+            unified_one(at["minutes_projections"], "model_run_id"),
+            unified_one(at["sim_summary"], "calibration_key"),
+        )
+        candidates = candidates.merge(groups, on="draft_group_id")
+        candidates["game_date"] = str(at["minutes_projections"]["game_date"].iloc[0])
+        candidates["models_trained_through"] = through
+        frames.append(candidates)
+    if skipped:
+        context.log.warning(
+            f"{len(skipped)} draft groups have no projections before their lock: {skipped[:20]}"
+        )
+    if not frames:
+        raise ValueError("no draft group of the window has projections at a slot before its lock")
+    rows = unified.with_actual_ownership(pd.concat(frames, ignore_index=True), labels)
+    rows = ownership_model.ownership_features(rows)
+    rows = rows[list(contracts.OWNERSHIP_TRAINING_SET.schema.columns)].sort_values(
+        ["draft_group_id", "player_id"]
+    )
+    metadata = {
+        "rows": len(rows),
+        "groups": int(rows["draft_group_id"].nunique()),
+        "listed": int(rows["listed"].sum()),
+        "groups_without_projections": len(skipped),
+    }
+    yield from contract_outputs(
+        context, contracts.OWNERSHIP_TRAINING_SET, rows.reset_index(drop=True), metadata=metadata
+    )
+
+
+def ownership_gates(
+    candidate: dict[str, float],
+    current: dict[str, float] | None,
+    current_run: str | None,
+    *,
+    ran: dict[str, bool],
+) -> list[GateResult]:
+    """`no_worse_than_current`: held-out Spearman no lower than the current model's on the same groups
+    (none current: passed). `better_than_value_ranking`: held-out Spearman above our value ranking's."""
+    if not ran[CHECK_NO_WORSE]:
+        status, summary = "not_run", f"{CHECK_NO_WORSE} was not selected in the training run"
+    elif current is None:
+        status, summary = "passed", "no ownership model was current: nothing to be worse than"
+    elif candidate["spearman"] >= current["spearman"]:
+        status = "passed"
+        summary = f"held-out Spearman {candidate['spearman']:.4f} >= current {current['spearman']:.4f}"
+    else:
+        status = "failed"
+        summary = f"held-out Spearman {candidate['spearman']:.4f} < current {current['spearman']:.4f}"
+    no_worse = GateResult(
+        name=CHECK_NO_WORSE,
+        status=status,
+        summary=summary,
+        relative_to_current=True,
+        baseline_run_id=current_run,
+        details={"candidate": candidate, "current": current or {}},
+    )
+    beats = candidate["spearman"] > candidate["value_spearman"]
+    if not ran[CHECK_BEATS_VALUE]:
+        status, summary = "not_run", f"{CHECK_BEATS_VALUE} was not selected in the training run"
+    else:
+        status = "passed" if beats else "failed"
+        summary = (
+            f"held-out Spearman {candidate['spearman']:.4f} {'>' if beats else '<='} the value ranking's "
+            f"{candidate['value_spearman']:.4f}"
+        )
+    return [no_worse, GateResult(name=CHECK_BEATS_VALUE, status=status, summary=summary, details=candidate)]
+
+
+def _scored(model: ownership_model.OwnershipModel, rows: pd.DataFrame) -> pd.DataFrame:
+    return rows.assign(predicted=unified.with_ruled_out_at_zero(rows, ownership_model.predict(model, rows)))
+
+
+@dg.asset(
+    key=contracts.OWNERSHIP_MODEL_METRICS.table.key_path,
+    ins={"training_set": dg.AssetIn(dg.AssetKey(contracts.OWNERSHIP_TRAINING_SET.table.key_path))},
+    check_specs=[
+        *contract_check_specs(contracts.OWNERSHIP_MODEL_METRICS),
+        extra_check_spec(
+            contracts.OWNERSHIP_MODEL_METRICS,
+            CHECK_NO_WORSE,
+            "On held-out dates the within-group Spearman is no lower than the current ownership model's.",
+        ),
+        extra_check_spec(
+            contracts.OWNERSHIP_MODEL_METRICS,
+            CHECK_BEATS_VALUE,
+            "On held-out dates the within-group Spearman beats ranking the players by our value.",
+        ),
+    ],
+    group_name=GROUP,
+    kinds={"lightgbm"},
+    tags={"layer": "gold"},
+)
+def ownership_model_asset(
+    context: dg.AssetExecutionContext, lake_reader: LakeReader, training_set: pd.DataFrame
+) -> Iterator:
+    """Train the ownership model on the earlier dates' listed players, judge it on the latest dates."""
+    fit_rows, holdout = minutes.split_dates(training_set, HOLDOUT_SHARE)
+    model = ownership_model.train(fit_rows[fit_rows["listed"]])
+    model.info.update(
+        fit_dates=[str(fit_rows["game_date"].min()), str(fit_rows["game_date"].max())],
+        holdout_dates=[str(holdout["game_date"].min()), str(holdout["game_date"].max())],
+    )
+    candidate = unified.ownership_figures(_scored(model, holdout))
+    store = ArtifactStore(lake_reader.lake())
+    try:
+        current_run, current_dir = store.current(OWNERSHIP_MODEL_NAME)
+        current = unified.ownership_figures(_scored(load_model(str(current_dir)), holdout))
+    except NoCurrentArtifact:
+        current_run, current = None, None
+    selected = selected_check_names(context)
+    gates = ownership_gates(
+        candidate, current, current_run, ran={name: name in selected for name in OWNERSHIP_PROMOTION_GATES}
+    )
+    run_id = context.run.run_id
+    model_dir = store.write(OWNERSHIP_MODEL_NAME, run_id, lambda d: save_model(model, d), gates=gates)
+    for gate in gates:
+        if gate.status != "not_run":
+            yield dg.AssetCheckResult(
+                check_name=gate.name,
+                passed=gate.status == "passed",
+                metadata={
+                    "summary": gate.summary,
+                    "gate_record": dg.MetadataValue.path(str(model_dir / GATES_FILE)),
+                },
+            )
+    table = pd.DataFrame(
+        [
+            {"model_run_id": run_id, "split": split, "metric": k, "value": float(v)}
+            for split, figures in (("holdout", candidate), ("current", current or {}))
+            for k, v in figures.items()
+        ]
+    )
+    metadata = {
+        "model_dir": dg.MetadataValue.path(str(model_dir)),
+        "holdout": dg.MetadataValue.json(candidate),
+    }
+    yield from contract_outputs(context, contracts.OWNERSHIP_MODEL_METRICS, table, metadata=metadata)
+
+
+ownership_model_promotion = build_model_promotion_asset(
+    OWNERSHIP_MODEL_NAME,
+    contracts.OWNERSHIP_MODEL_METRICS,
+    OWNERSHIP_PROMOTION_GATES,
+    key=["published", "ownership_model"],
+    description=(
+        "Make the newly trained ownership model current: only when its gate record shows it no worse than "
+        "the model current now and better than ranking by value."
+    ),
+)
+
+OWNERSHIP_TRAINING_ASSETS = [ownership_training_set_asset, ownership_model_asset, ownership_model_promotion]
+UNIFIED_ASSETS = [*SLATE_UNIFIED_ASSETS, *OWNERSHIP_TRAINING_ASSETS]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import dagster as dg
 import numpy as np
 import pyarrow.parquet as pq
@@ -13,19 +15,24 @@ from projections_assets.contracts import silver as silver_contracts
 from projections_assets.contracts import sim as sim_contracts
 from projections_assets.contracts import unified as contracts
 from projections_assets.core import unified
-from projections_assets.defs.bronze import BRONZE_SLATE_ASSETS
+from projections_assets.defs.bronze import BRONZE_SLATE_ASSETS, bronze_boxscores, bronze_contest_standings
 from projections_assets.defs.gold import SLATE_GOLD_ASSETS
+from projections_assets.defs.labels import game_labels_asset, ownership_labels_asset
 from projections_assets.defs.rates import SLATE_RATES_ASSETS
 from projections_assets.defs.silver import SILVER_ASSETS
 from projections_assets.defs.sim import SLATE_SIM_ASSETS, sim_assets
-from projections_assets.defs.unified import SLATE_UNIFIED_ASSETS
+from projections_assets.defs.unified import CHECK_BEATS_VALUE, OWNERSHIP_TRAINING_ASSETS, SLATE_UNIFIED_ASSETS
 from projections_assets.parsers.dk_salaries import parse_dk_salaries
 from projections_assets.platform.lake import DATA_FILE, PartitionLocation
 from projections_assets.platform.pointers import read_pointer
 from projections_assets.platform.publish import load_partition
-from projections_assets_tests.history import LAST, history_resources
+from projections_assets_tests.history import LAST, history_resources, seed_silver
 
-KEY = f"{LAST.isoformat()}|18:45"
+# Two dates after the models' training window (the history ends at LAST), so their projections are
+# out of sample and can train the ownership model at the end of this module.
+DAYS = (LAST + timedelta(days=1), LAST + timedelta(days=2))
+SLOT = "18:45"
+KEY = f"{DAYS[0].isoformat()}|{SLOT}"
 CALIBRATION = dg.AssetSpec(dg.AssetKey(sim_contracts.SIM_CALIBRATION.table.key_path))
 ALL = [
     *BRONZE_SLATE_ASSETS,
@@ -52,17 +59,18 @@ RUN_CONFIG = dg.RunConfig(ops={sim_assets.op.name: {"config": {"worlds": 400}}})
 
 @pytest.fixture(scope="module")
 def slot(tmp_path_factory, trained_lake, league_dir):
-    """The history's last date at 18:45: its draftables captured, then the whole chain once."""
+    """The day after the history at 18:45: its sources captured, then the whole chain once."""
     root = tmp_path_factory.mktemp("unified") / "lake"
     lake = trained_lake.copy_to(root)
+    seed_silver(lake, league_dir, DAYS, (SLOT,))
     res = history_resources(root, league_dir)
     with dg.DagsterInstance.ephemeral() as instance:
 
-        def run(selection):
+        def run(selection, key=KEY):
             result = dg.materialize(
                 ALL,
                 selection=selection,
-                partition_key=KEY,
+                partition_key=key,
                 resources=res,
                 instance=instance,
                 run_config=RUN_CONFIG if selection is not DRAFTABLES else None,
@@ -72,7 +80,7 @@ def slot(tmp_path_factory, trained_lake, league_dir):
 
         run(DRAFTABLES)
         first = run(CHAIN)
-        yield lake, first, run
+        yield lake, first, run, res, instance
 
 
 def _table(lake, contract):
@@ -80,7 +88,7 @@ def _table(lake, contract):
 
 
 def test_every_draftable_is_in_the_unified_table_once_with_its_projection(slot) -> None:
-    lake, _, _ = slot
+    lake, *_ = slot
     table = _table(lake, contracts.UNIFIED_PROJECTIONS)
     dk = _table(lake, silver_contracts.SILVER_DK_SLATE)
     assert len(table) == len(dk) > 100
@@ -99,7 +107,7 @@ def test_every_draftable_is_in_the_unified_table_once_with_its_projection(slot) 
 
 
 def test_ownership_sums_to_800_per_group_and_ruled_out_players_get_zero(slot) -> None:
-    lake, _, _ = slot
+    lake, *_ = slot
     table = _table(lake, contracts.UNIFIED_PROJECTIONS)
     np.testing.assert_allclose(table.groupby("draft_group_id")["ownership"].sum(), 800.0)
     assert table["ownership"].between(0, 100).all()
@@ -109,7 +117,7 @@ def test_ownership_sums_to_800_per_group_and_ruled_out_players_get_zero(slot) ->
 
 
 def test_every_row_names_its_models_and_the_age_of_its_inputs(slot) -> None:
-    lake, first, _ = slot
+    lake, first, *_ = slot
     table = _table(lake, contracts.UNIFIED_PROJECTIONS)
     for column in unified.MODEL_COLUMNS:
         assert table[column].nunique() == 1 and table[column].iloc[0] != ""
@@ -138,7 +146,7 @@ def test_every_row_names_its_models_and_the_age_of_its_inputs(slot) -> None:
 
 
 def test_the_unified_table_lands_at_its_partition_path(slot) -> None:
-    lake, first, _ = slot
+    lake, first, *_ = slot
     pointer = read_pointer(
         lake.pointer_path(contracts.UNIFIED_PROJECTIONS.table, PartitionLocation.from_key(KEY))
     )
@@ -147,7 +155,7 @@ def test_the_unified_table_lands_at_its_partition_path(slot) -> None:
         lake.root
         / "gold"
         / "unified_projections"
-        / f"game_date={LAST.isoformat()}"
+        / f"game_date={DAYS[0].isoformat()}"
         / "slot=1845"
         / f"run={first.run_id}"
         / DATA_FILE
@@ -157,7 +165,7 @@ def test_the_unified_table_lands_at_its_partition_path(slot) -> None:
 
 
 def test_rerunning_ownership_and_unified_reproduces_their_bytes(slot) -> None:
-    lake, first, run = slot
+    lake, first, run, *_ = slot
     location = PartitionLocation.from_key(KEY)
 
     def data(table):
@@ -188,13 +196,13 @@ def test_rerunning_ownership_and_unified_reproduces_their_bytes(slot) -> None:
     ],
 )
 def test_each_export_format_has_its_exact_header(slot, tmp_path, fmt, header) -> None:
-    lake, _, _ = slot
+    lake, *_ = slot
     out = tmp_path / f"{fmt}.csv"
     code = main(
         [
             "export",
             "--date",
-            LAST.isoformat(),
+            DAYS[0].isoformat(),
             "--slot",
             "18:45",
             "--format",
@@ -212,11 +220,11 @@ def test_each_export_format_has_its_exact_header(slot, tmp_path, fmt, header) ->
 
 
 def test_the_dk_export_parses_back_with_every_id_and_salary(slot, tmp_path) -> None:
-    lake, _, _ = slot
+    lake, *_ = slot
     table = _table(lake, contracts.UNIFIED_PROJECTIONS)
     group = int(table["draft_group_id"].iloc[0])
     out = tmp_path / "DKSalaries.csv"
-    args = ["export", "--date", LAST.isoformat(), "--slot", "18:45", "--draft-group", str(group)]
+    args = ["export", "--date", DAYS[0].isoformat(), "--slot", "18:45", "--draft-group", str(group)]
     assert main([*args, "--format", "dk", "--out", str(out), "--lake", str(lake.root)]) == 0
     parsed = parse_dk_salaries(out.read_bytes(), str(out))
     ours = table[table["draft_group_id"] == group]
@@ -232,6 +240,63 @@ def test_the_dk_export_parses_back_with_every_id_and_salary(slot, tmp_path) -> N
 
 
 def test_export_without_a_published_slot_says_so(slot, tmp_path, capsys) -> None:
-    lake, _, _ = slot
-    assert main(["export", "--date", LAST.isoformat(), "--format", "csv", "--lake", str(lake.root)]) == 1
+    lake, *_ = slot
+    assert main(["export", "--date", DAYS[0].isoformat(), "--format", "csv", "--lake", str(lake.root)]) == 1
     assert "no slot of" in capsys.readouterr().err
+
+
+def test_the_ownership_model_trains_on_the_lakes_own_projections_at_lock_and_is_promoted(slot) -> None:
+    lake, _, run, res, instance = slot
+    labels = [k for a in (bronze_contest_standings, ownership_labels_asset) for k in a.keys]
+    labelled = dg.materialize(
+        [*ALL, bronze_contest_standings, ownership_labels_asset, *OWNERSHIP_TRAINING_ASSETS],
+        selection=labels,
+        partition_key=DAYS[0].isoformat(),
+        resources=res,
+        instance=instance,
+    )
+    assert labelled.success
+    # The second date: its sources, the labels of the first (its features read them), the chain, labels.
+    key = f"{DAYS[1].isoformat()}|{SLOT}"
+    run(DRAFTABLES, key)
+    assert dg.materialize(
+        [bronze_boxscores, game_labels_asset],
+        partition_key=DAYS[0].isoformat(),
+        resources=res,
+        instance=instance,
+    ).success
+    run(CHAIN, key)
+    assert dg.materialize(
+        [*ALL, bronze_contest_standings, ownership_labels_asset],
+        selection=labels,
+        partition_key=DAYS[1].isoformat(),
+        resources=res,
+        instance=instance,
+    ).success
+    window = {"start_date": DAYS[0].isoformat(), "end_date": DAYS[1].isoformat()}
+    trained = dg.materialize(
+        [*OWNERSHIP_TRAINING_ASSETS],
+        resources=res,
+        instance=instance,
+        run_config=dg.RunConfig(ops={"gold__ownership_training_set": {"config": window}}),
+        raise_on_error=False,
+    )
+    checks = {c.check_name: c.passed for c in trained.get_asset_check_evaluations()}
+    assert checks[contracts.CHECK_OUT_OF_SAMPLE] is True
+    rows = load_partition(lake, contracts.OWNERSHIP_TRAINING_SET.table, PartitionLocation.from_key(None))
+    assert set(rows["game_date"]) == {d.isoformat() for d in DAYS}
+    assert (rows["models_trained_through"] == LAST.isoformat()).all()
+    assert rows["listed"].sum() > 50
+    np.testing.assert_allclose(rows.groupby("draft_group_id")["ownership"].sum(), 800.0, atol=1.0)
+    # Promoted only if its held-out gates passed; either way the record says why.
+    gate = checks[CHECK_BEATS_VALUE]
+    assert trained.success is gate
+    if gate:
+        rerun = run(UNIFIED_KEYS, key)
+        table = _table_at(lake, contracts.UNIFIED_PROJECTIONS, key)
+        assert table["ownership_model"].iloc[0] == trained.run_id
+        assert rerun.success
+
+
+def _table_at(lake, contract, key):
+    return load_partition(lake, contract.table, PartitionLocation.from_key(key))

@@ -1,0 +1,174 @@
+"""`gold/what_changed`: each slot's DK mean changes against the previous report slot, split by input group.
+
+The base slot is rebuilt from bronze as of its instant (`defs.silver.snapshots_at`), never read from
+publication history, and scored with the models its partition recorded (the current slot's when it
+never ran); core.what_changed does the scoring and the split. It runs after the slot's publication in
+the same run (it depends on it), so news reaches the published table without waiting for it.
+"""
+
+from collections.abc import Iterator
+
+import dagster as dg
+import pandas as pd
+
+from projections_assets.contracts import gold as gold_contracts
+from projections_assets.contracts import published as published_contracts
+from projections_assets.contracts import rates as rates_contracts
+from projections_assets.contracts import silver as silver_contracts
+from projections_assets.contracts import sim as sim_contracts
+from projections_assets.contracts import unified as contracts
+from projections_assets.core import rates, what_changed
+from projections_assets.core.features import PlayerHistory, SlateInputs
+from projections_assets.core.rates_features import RatesHistory
+from projections_assets.core.sim.inputs import calibration_of_row
+from projections_assets.defs.checks import contract_check_specs, contract_outputs
+from projections_assets.defs.gold import frame_of_key, read_labels
+from projections_assets.defs.gold import load_model as load_minutes_model
+from projections_assets.defs.partitions import SLATE_PARTITIONS
+from projections_assets.defs.rates import load_model as load_rates_model
+from projections_assets.defs.resources import MINUTES_MODEL_NAME, RATES_MODEL_NAME, LakeReader
+from projections_assets.defs.silver import snapshots_at
+from projections_assets.defs.unified import unified_one
+from projections_assets.nba.calendar import UTC_TS
+from projections_assets.partitions import parse_key
+from projections_assets.platform.artifacts import ArtifactStore
+from projections_assets.platform.lake import PartitionLocation
+from projections_assets.platform.publish import NoCurrentRun, load_partition
+
+GROUP = "gold"
+SILVER = {
+    "schedule": silver_contracts.SILVER_SCHEDULE,
+    "roster": silver_contracts.SILVER_ROSTER,
+    "injuries": silver_contracts.SILVER_INJURIES,
+    "lineups": silver_contracts.SILVER_LINEUPS,
+    "odds": silver_contracts.SILVER_ODDS,
+}
+INPUTS = {
+    **{name: c.table.key_path for name, c in SILVER.items()},
+    "minutes_projections": gold_contracts.MINUTES_PROJECTIONS.table.key_path,
+    "rates_projections": rates_contracts.RATES_PROJECTIONS.table.key_path,
+    "sim_summary": sim_contracts.SIM_SUMMARY.table.key_path,
+}
+
+
+def _models(lake_reader: LakeReader, minutes_run: str, rates_run: str) -> what_changed.Models:
+    store = ArtifactStore(lake_reader.lake())
+    return what_changed.Models(
+        load_minutes_model(str(store.run_dir(MINUTES_MODEL_NAME, minutes_run))),
+        load_rates_model(str(store.run_dir(RATES_MODEL_NAME, rates_run))),
+        minutes_run,
+        rates_run,
+    )
+
+
+def _base_models(
+    lake_reader: LakeReader, base: PartitionLocation, current: tuple[str, str]
+) -> tuple[str, str]:
+    """The model runs the base partition recorded in its projections, or the current slot's if it never ran."""
+    lake = lake_reader.lake()
+    try:
+        m = load_partition(lake, gold_contracts.MINUTES_PROJECTIONS.table, base)
+        r = load_partition(lake, rates_contracts.RATES_PROJECTIONS.table, base)
+    except NoCurrentRun:
+        return current
+    found = (unified_one(m, "model_run_id"), unified_one(r, "model_run_id"))
+    return found if all(found) else current
+
+
+@dg.asset(
+    key=contracts.WHAT_CHANGED.table.key_path,
+    ins={
+        **{name: dg.AssetIn(dg.AssetKey(path)) for name, path in INPUTS.items()},
+        "sim_calibration": dg.AssetIn(dg.AssetKey(sim_contracts.SIM_CALIBRATION.table.key_path)),
+    },
+    deps=[dg.AssetKey(published_contracts.SLATE_PUBLICATION.table.key_path)],
+    partitions_def=SLATE_PARTITIONS,
+    check_specs=contract_check_specs(contracts.WHAT_CHANGED),
+    backfill_policy=dg.BackfillPolicy.single_run(),
+    group_name=GROUP,
+    kinds={"parquet"},
+    tags={"layer": "gold"},
+)
+def what_changed_asset(
+    context: dg.AssetExecutionContext,
+    lake_reader: LakeReader,
+    schedule,
+    roster,
+    injuries,
+    lineups,
+    odds,
+    minutes_projections,
+    rates_projections,
+    sim_summary,
+    sim_calibration: pd.DataFrame,
+) -> Iterator:
+    """What changed and why: every player whose DK mean moved by 0.5+ since the previous report slot, his
+    change split among input groups (model version, slate, odds, lineups, opponents', teammates' and his
+    own status, time to tip); the parts sum exactly to the change."""
+    calibration = calibration_of_row(sim_calibration)
+    priors = rates.rates_settings().priors
+    frames, tables = {}, {}
+    for key in context.partition_keys:
+        partition = parse_key(key)
+        base_partition = what_changed.base_partition(partition)
+        location = PartitionLocation.from_key(key)
+        base_location = PartitionLocation.from_key(base_partition.key)
+        labels = read_labels(lake_reader, partition.game_date, partition.game_date).frame
+        mins, summary = frame_of_key(minutes_projections, key), frame_of_key(sim_summary, key)
+        current_runs = (
+            unified_one(mins, "model_run_id"),
+            unified_one(frame_of_key(rates_projections, key), "model_run_id"),
+        )
+        base_runs = _base_models(lake_reader, base_location, current_runs)
+        current = what_changed.SlotState(
+            SlateInputs(
+                **{
+                    name: frame_of_key(value, key)
+                    for name, value in zip(SILVER, (schedule, roster, injuries, lineups, odds), strict=True)
+                }
+            ),
+            pd.Timestamp(partition.run_as_of_ts),
+            _models(lake_reader, *current_runs),
+        )
+        base = what_changed.SlotState(
+            SlateInputs(**snapshots_at(lake_reader, base_location)),
+            pd.Timestamp(base_partition.run_as_of_ts),
+            _models(lake_reader, *base_runs),
+        )
+        scoring = what_changed.Scoring(
+            PlayerHistory.from_labels(labels),
+            RatesHistory.from_labels(labels),
+            priors,
+            calibration,
+            partition.game_date.isoformat(),
+            int(summary["worlds"].iloc[0]) if len(summary) else 1,
+        )
+        parts = what_changed.explain(current, base, scoring) if len(summary) else what_changed.explain_empty()
+        names = dict(zip(mins["player_id"], mins["player_name"], strict=False))
+        tricodes = dict(
+            zip(current.inputs.roster["team_id"], current.inputs.roster["team_tricode"], strict=False)
+        )
+        parts["detail"] = [
+            what_changed.describe(
+                r.group, current, base, tricodes.get(r.team_id, ""), int(r.player_id), r.game_id
+            )
+            for r in parts.itertuples()
+        ]
+        parts["player_name"] = parts["player_id"].map(names).fillna("").astype(str)
+        parts["team"] = parts["team_id"].map(tricodes).fillna("").astype(str)
+        parts["game_date"] = partition.game_date.isoformat()
+        parts["as_of_ts"] = pd.Series([location.run_as_of_ts] * len(parts), dtype=UTC_TS)
+        parts["base_as_of_ts"] = pd.Series([base_partition.run_as_of_ts] * len(parts), dtype=UTC_TS)
+        parts["base_models"] = "/".join(base_runs)
+        parts["current_models"] = "/".join(current_runs)
+        frames[key] = parts[list(contracts.WHAT_CHANGED.schema.columns)]
+        tables[key] = what_changed.summary_markdown(frames[key])
+        context.log.info(
+            f"{key}: {parts['player_id'].nunique()} players moved since {base_partition.slot_key}"
+        )
+    output = frames if len(frames) > 1 else next(iter(frames.values()))
+    metadata = {"what_changed": dg.MetadataValue.md(next(iter(tables.values())))} if len(tables) == 1 else {}
+    yield from contract_outputs(context, contracts.WHAT_CHANGED, output, metadata=metadata)
+
+
+WHAT_CHANGED_ASSETS = [what_changed_asset]
