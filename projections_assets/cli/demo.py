@@ -252,20 +252,9 @@ def run_demo(
             run_config={"ops": {"gold__rates_training_set": {"config": window}}},
         )
         live_range = (live_first.isoformat(), (day - timedelta(days=1)).isoformat())
-        say(f"ownership 1/3: contest standings of {live_range[0]} .. {live_range[1]} (actual ownership)")
-        run(
-            "labels",
-            "ownership labels",
-            sources_at(history_clock),
-            asset_selection=[
-                dg.AssetKey(["bronze", "contest_standings"]),
-                dg.AssetKey(["labels", "ownership_labels"]),
-            ],
-            tags=_range_tags(*live_range),
-        )
         lock_slot = HISTORY_SLOTS[-1]
         say(
-            f"ownership 2/3: those days projected at {lock_slot} by the models above (DraftKings slate, minutes, "
+            f"ownership 1/3: those days projected at {lock_slot} by the models above (DraftKings slate, minutes, "
             "rates, sim, unified table)"
         )
         run(
@@ -278,6 +267,19 @@ def run_demo(
                 dg.AssetKey(["silver", "dk_slate"]),
             ],
             tags=_range_tags(f"{live_range[0]}|{lock_slot}", f"{live_range[1]}|{lock_slot}"),
+        )
+        say(
+            f"ownership 2/3: contest standings of {live_range[0]} .. {live_range[1]} (actual ownership; the DraftKings slates above name the players)"
+        )
+        run(
+            "labels",
+            "ownership labels",
+            sources_at(history_clock),
+            asset_selection=[
+                dg.AssetKey(["bronze", "contest_standings"]),
+                dg.AssetKey(["labels", "ownership_labels"]),
+            ],
+            tags=_range_tags(*live_range),
         )
         say(
             "ownership 3/3: training the ownership model on those projections and contests (gated against value)"
@@ -304,7 +306,8 @@ def run_demo(
             tables["games"].loc[tables["games"]["game_date"].astype(str) == day.isoformat(), "tip_ts"],
             utc=True,
         )
-        clock = pd.Timestamp(_slot_instant(day, REPLAY_FROM))
+        # A quarter hour before the first replayed report, so the evening starts with REPLAY_FROM's own report.
+        clock = pd.Timestamp(_slot_instant(day, REPLAY_FROM)) - pd.Timedelta(minutes=15)
         cursor = json.dumps({"after": clock.isoformat()})
         previous, runs, outs = None, [], []
         say(f"replaying {day} from {REPLAY_FROM} ET through the injury report sensor, report by report")

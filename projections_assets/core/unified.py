@@ -185,11 +185,12 @@ def unified_projections(
     rows = slate.merge(proj, on="player_id", how="left", validate="many_to_one")
     reasons = injuries.dropna(subset=["player_id"])[["player_id", "reason"]].astype({"player_id": "Int64"})
     rows = rows.merge(reasons.drop_duplicates("player_id"), on="player_id", how="left")
-    rows["status"] = np.where(
+    status = np.where(
         rows["player_id"].isna(),
         "Unmatched",
         np.where(rows["is_out"] & (rows["status"] != OUT), OUT, rows["status"].fillna("Available")),
     )
+    rows["status"] = pd.Series(status, index=rows.index, dtype=str)
     rows.loc[rows["is_out"] & rows["reason"].isna(), "reason"] = "DraftKings: OUT"
     rows["reason"] = rows["reason"].fillna("").astype(str)
     zero = rows["status"].isin([OUT, "Unmatched"])
@@ -221,10 +222,16 @@ def unified_projections(
     flags = rows[["competition_id", "team_abbrev", "team_id"]].merge(home, on="team_id", how="left")
     home_abbrev = flags[flags["is_home"].fillna(0).astype(bool)].drop_duplicates("competition_id")
     rows["home_team"] = (
-        rows["competition_id"].map(home_abbrev.set_index("competition_id")["team_abbrev"]).fillna("")
+        rows["competition_id"]
+        .map(home_abbrev.set_index("competition_id")["team_abbrev"])
+        .fillna("")
+        .astype(str)
     )
-    newest_salaries = dk_slate.groupby("draft_group_id")["available_at"].max()
-    rows["salaries_ts"] = pd.to_datetime(rows["draft_group_id"].map(newest_salaries), utc=True)
+    newest_salaries = dk_slate.groupby("draft_group_id", as_index=False)["available_at"].max()
+    rows = rows.merge(
+        newest_salaries.rename(columns={"available_at": "salaries_ts"}), on="draft_group_id", how="left"
+    )
+    rows["salaries_ts"] = pd.to_datetime(rows["salaries_ts"], utc=True)
     rows["salaries_age_minutes"] = (as_of - rows["salaries_ts"]).dt.total_seconds() / 60.0
     for name in MODEL_COLUMNS:
         rows[name] = models.get(name, "")

@@ -236,22 +236,30 @@ def explain(
             chain.append(score(state, scoring, games))
     all_status = set(shared) | {"opponents_status", "teammates_status", "own_status"}
     end_status = score(hybrid(current, base, all_status, "", -1), scoring, games)
+    # A status state depends on the player only through his own row: when that row did not change, his
+    # "teammates reverted" state is his team's "all its rows reverted" state, shared by the team.
+    cache: dict[tuple, pd.DataFrame] = {}
+
+    def status_score(
+        reverted: frozenset, team: str, player: int, game: str, own_changed: bool
+    ) -> pd.DataFrame:
+        key = (reverted, team, game, player if own_changed and "teammates_status" in reverted else None)
+        if key not in cache:
+            cache[key] = score(hybrid(current, base, set(reverted), team, player), scoring, {game})
+        return cache[key]
+
     rows = []
     for r in moved.itertuples():
-        team = tricodes.get(int(r.team_id), "")
+        team, player, game = tricodes.get(int(r.team_id), ""), int(r.player_id), str(r.game_id)
+        own_changed = not _own_unchanged(current, base, team, player)
         steps = [_mean(s, r.player_id) for s in chain]
-        reverted = set(shared)
+        reverted = frozenset(shared)
         for group in ("opponents_status", "teammates_status"):
             reverted = reverted | {group}
-            if _status_unchanged(group, current, base, team, int(r.player_id)):
+            if _status_unchanged(group, current, base, team, player, game):
                 steps.append(steps[-1])
             else:
-                steps.append(
-                    _mean(
-                        score(hybrid(current, base, reverted, team, int(r.player_id)), scoring, {r.game_id}),
-                        r.player_id,
-                    )
-                )
+                steps.append(_mean(status_score(reverted, team, player, game, own_changed), player))
         steps.append(_mean(end_status, r.player_id))  # own status reverted too
         steps.append(float(r.dk_mean_base))  # and the clock: the base itself
         parts = -np.diff(np.array(steps, dtype=float))
@@ -295,13 +303,26 @@ def _group_unchanged(group: str, current: SlotState, base: SlotState) -> bool:
     return all(_same(getattr(current.inputs, n), getattr(base.inputs, n)) for n in names)
 
 
-def _status_unchanged(group: str, current: SlotState, base: SlotState, team: str, player: int) -> bool:
-    cur, old = current.inputs.injuries, base.inputs.injuries
-    if group == "opponents_status":
-        return _same(cur[cur["team_tricode"] != team], old[old["team_tricode"] != team], _STATUS_DROP)
-    mask_c = (cur["team_tricode"] == team) & ~(cur["player_id"].astype("Int64") == player).fillna(False)
-    mask_o = (old["team_tricode"] == team) & ~(old["player_id"].astype("Int64") == player).fillna(False)
-    return _same(cur[mask_c], old[mask_o], _STATUS_DROP)
+def _status_unchanged(
+    group: str, current: SlotState, base: SlotState, team: str, player: int, game: str
+) -> bool:
+    """Whether the injury rows of `group` (relative to `player` of `team` in `game`) are the same."""
+
+    def rows(f: pd.DataFrame) -> pd.DataFrame:
+        in_game = f["game_id"].astype(str) == game
+        if group == "opponents_status":
+            return f[in_game & (f["team_tricode"] != team)]
+        me = (f["player_id"].astype("Int64") == player).fillna(False)
+        return f[in_game & (f["team_tricode"] == team) & ~me]
+
+    return _same(rows(current.inputs.injuries), rows(base.inputs.injuries), _STATUS_DROP)
+
+
+def _own_unchanged(current: SlotState, base: SlotState, team: str, player: int) -> bool:
+    def rows(f: pd.DataFrame) -> pd.DataFrame:
+        return f[(f["team_tricode"] == team) & (f["player_id"].astype("Int64") == player).fillna(False)]
+
+    return _same(rows(current.inputs.injuries), rows(base.inputs.injuries), _STATUS_DROP)
 
 
 # A newer report restating the same status is no change of status.

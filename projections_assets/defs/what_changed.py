@@ -21,6 +21,7 @@ from projections_assets.core import rates, what_changed
 from projections_assets.core.features import PlayerHistory, SlateInputs
 from projections_assets.core.rates_features import RatesHistory
 from projections_assets.core.sim.inputs import calibration_of_row
+from projections_assets.core.snapshots import StaleSource
 from projections_assets.defs.checks import contract_check_specs, contract_outputs
 from projections_assets.defs.gold import frame_of_key, read_labels
 from projections_assets.defs.gold import load_model as load_minutes_model
@@ -75,6 +76,18 @@ def _base_models(
     return found if all(found) else current
 
 
+def _typed(parts: pd.DataFrame, partition, base_partition) -> pd.DataFrame:
+    """The table's columns in order, with the partition's identifiers filled in."""
+    out = parts.copy()
+    for column in ("player_name", "team", "base_models", "current_models", "detail"):
+        if column not in out:
+            out[column] = pd.Series(dtype=str)
+    out["game_date"] = partition.game_date.isoformat()
+    out["as_of_ts"] = pd.Series([partition.run_as_of_ts] * len(out), index=out.index, dtype=UTC_TS)
+    out["base_as_of_ts"] = pd.Series([base_partition.run_as_of_ts] * len(out), index=out.index, dtype=UTC_TS)
+    return out[list(contracts.WHAT_CHANGED.schema.columns)]
+
+
 @dg.asset(
     key=contracts.WHAT_CHANGED.table.key_path,
     ins={
@@ -107,11 +120,14 @@ def what_changed_asset(
     own status, time to tip); the parts sum exactly to the change."""
     calibration = calibration_of_row(sim_calibration)
     priors = rates.rates_settings().priors
-    frames, tables = {}, {}
+    frames, tables, unavailable = {}, {}, {}
+
+    def schedule_of(key: str) -> pd.DataFrame:
+        return frame_of_key(schedule, key)
+
     for key in context.partition_keys:
         partition = parse_key(key)
         base_partition = what_changed.base_partition(partition)
-        location = PartitionLocation.from_key(key)
         base_location = PartitionLocation.from_key(base_partition.key)
         labels = read_labels(lake_reader, partition.game_date, partition.game_date).frame
         mins, summary = frame_of_key(minutes_projections, key), frame_of_key(sim_summary, key)
@@ -130,8 +146,22 @@ def what_changed_asset(
             pd.Timestamp(partition.run_as_of_ts),
             _models(lake_reader, *current_runs),
         )
+        try:
+            base_inputs = SlateInputs(**snapshots_at(lake_reader, base_location))
+            if base_inputs.schedule.empty and not schedule_of(key).empty:
+                raise StaleSource(
+                    f"the schedule captured as of {base_partition.key} holds none of the date's games"
+                )
+        except StaleSource as exc:
+            # Nothing was captured as of the base (a backfill that never ran the previous slot): there is
+            # no base to compare with, which the table (empty) and its metadata say.
+            context.log.warning(f"{key}: no base at {base_partition.key}: {exc}")
+            unavailable[key] = str(exc)
+            frames[key] = _typed(what_changed.explain_empty().assign(detail=""), partition, base_partition)
+            tables[key] = f"No base: nothing was captured as of {base_partition.key} ({exc})."
+            continue
         base = what_changed.SlotState(
-            SlateInputs(**snapshots_at(lake_reader, base_location)),
+            base_inputs,
             pd.Timestamp(base_partition.run_as_of_ts),
             _models(lake_reader, *base_runs),
         )
@@ -156,18 +186,17 @@ def what_changed_asset(
         ]
         parts["player_name"] = parts["player_id"].map(names).fillna("").astype(str)
         parts["team"] = parts["team_id"].map(tricodes).fillna("").astype(str)
-        parts["game_date"] = partition.game_date.isoformat()
-        parts["as_of_ts"] = pd.Series([location.run_as_of_ts] * len(parts), dtype=UTC_TS)
-        parts["base_as_of_ts"] = pd.Series([base_partition.run_as_of_ts] * len(parts), dtype=UTC_TS)
         parts["base_models"] = "/".join(base_runs)
         parts["current_models"] = "/".join(current_runs)
-        frames[key] = parts[list(contracts.WHAT_CHANGED.schema.columns)]
+        frames[key] = _typed(parts, partition, base_partition)
         tables[key] = what_changed.summary_markdown(frames[key])
         context.log.info(
             f"{key}: {parts['player_id'].nunique()} players moved since {base_partition.slot_key}"
         )
     output = frames if len(frames) > 1 else next(iter(frames.values()))
-    metadata = {"what_changed": dg.MetadataValue.md(next(iter(tables.values())))} if len(tables) == 1 else {}
+    metadata: dict[str, object] = {"base_unavailable": dg.MetadataValue.json(unavailable)}
+    if len(tables) == 1:
+        metadata["what_changed"] = dg.MetadataValue.md(next(iter(tables.values())))
     yield from contract_outputs(context, contracts.WHAT_CHANGED, output, metadata=metadata)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import timedelta
 
 import dagster as dg
@@ -14,18 +15,21 @@ from projections_assets.contracts import gold as gold_contracts
 from projections_assets.contracts import silver as silver_contracts
 from projections_assets.contracts import sim as sim_contracts
 from projections_assets.contracts import unified as contracts
+from projections_assets.contracts.published import SLATE_PUBLICATION
 from projections_assets.core import unified
 from projections_assets.defs.bronze import BRONZE_SLATE_ASSETS, bronze_boxscores, bronze_contest_standings
 from projections_assets.defs.gold import SLATE_GOLD_ASSETS
+from projections_assets.defs.jobs import PUBLISHED_SLATE
 from projections_assets.defs.labels import game_labels_asset, ownership_labels_asset
 from projections_assets.defs.rates import SLATE_RATES_ASSETS
 from projections_assets.defs.silver import SILVER_ASSETS
 from projections_assets.defs.sim import SLATE_SIM_ASSETS, sim_assets
 from projections_assets.defs.unified import CHECK_BEATS_VALUE, OWNERSHIP_TRAINING_ASSETS, SLATE_UNIFIED_ASSETS
+from projections_assets.defs.what_changed import WHAT_CHANGED_ASSETS
 from projections_assets.parsers.dk_salaries import parse_dk_salaries
-from projections_assets.platform.lake import DATA_FILE, PartitionLocation
+from projections_assets.platform.lake import DATA_FILE, PartitionLocation, TableRef
 from projections_assets.platform.pointers import read_pointer
-from projections_assets.platform.publish import load_partition
+from projections_assets.platform.publish import load_partition, slate_pointer_path
 from projections_assets_tests.history import LAST, history_resources, seed_silver
 
 # Two dates after the models' training window (the history ends at LAST), so their projections are
@@ -41,6 +45,8 @@ ALL = [
     *SLATE_RATES_ASSETS,
     *SLATE_SIM_ASSETS,
     *SLATE_UNIFIED_ASSETS,
+    PUBLISHED_SLATE,
+    *WHAT_CHANGED_ASSETS,
     CALIBRATION,
 ]
 # The slot's sources (the DraftKings slate names teams through the captured team index) and its DK slate.
@@ -50,7 +56,14 @@ DRAFTABLES = [
 ]
 CHAIN = [
     k
-    for a in (*SLATE_GOLD_ASSETS, *SLATE_RATES_ASSETS, *SLATE_SIM_ASSETS, *SLATE_UNIFIED_ASSETS)
+    for a in (
+        *SLATE_GOLD_ASSETS,
+        *SLATE_RATES_ASSETS,
+        *SLATE_SIM_ASSETS,
+        *SLATE_UNIFIED_ASSETS,
+        PUBLISHED_SLATE,
+        *WHAT_CHANGED_ASSETS,
+    )
     for k in a.keys
 ]
 UNIFIED_KEYS = [k for a in SLATE_UNIFIED_ASSETS for k in a.keys]
@@ -78,6 +91,8 @@ def slot(tmp_path_factory, trained_lake, league_dir):
             assert result.success
             return result
 
+        # The previous report slot's sources too: "what changed" rebuilds that slot from them.
+        run(DRAFTABLES, f"{DAYS[0].isoformat()}|18:30")
         run(DRAFTABLES)
         first = run(CHAIN)
         yield lake, first, run, res, instance
@@ -164,23 +179,37 @@ def test_the_unified_table_lands_at_its_partition_path(slot) -> None:
     assert pq.read_table(expected).num_rows == len(_table(lake, contracts.UNIFIED_PROJECTIONS))
 
 
-def test_rerunning_ownership_and_unified_reproduces_their_bytes(slot) -> None:
+def test_rematerializing_a_published_partition_reproduces_every_data_file_byte_for_byte(slot) -> None:
     lake, first, run, *_ = slot
     location = PartitionLocation.from_key(KEY)
+    published = read_pointer(slate_pointer_path(lake, DAYS[0].isoformat()))
+    assert published is not None and published.partition_key == KEY and published.run_id == first.run_id
+    tables = [TableRef.from_path(k.path) for k in CHAIN if k.path != SLATE_PUBLICATION.table.key_path]
 
-    def data(table):
+    def digest(table):
         pointer = read_pointer(lake.pointer_path(table, location))
-        assert pointer is not None
-        return pointer.run_id, (lake.root / pointer.path / DATA_FILE).read_bytes()
+        assert pointer is not None, table
+        return pointer.run_id, hashlib.sha256((lake.root / pointer.path / DATA_FILE).read_bytes()).hexdigest()
 
-    before = {
-        c.table: data(c.table) for c in (contracts.OWNERSHIP_PROJECTIONS, contracts.UNIFIED_PROJECTIONS)
-    }
+    before = {t: digest(t) for t in tables}
     second = run(CHAIN)
-    after = {t: data(t) for t in before}
-    for table in before:
-        assert after[table][0] == second.run_id != before[table][0]
+    after = {t: digest(t) for t in tables}
+    for table in tables:
+        assert after[table][0] == second.run_id != before[table][0], table
         assert after[table][1] == before[table][1], table
+    # The rerun published the same slot again: the pointer names the new run, forward only.
+    assert read_pointer(slate_pointer_path(lake, DAYS[0].isoformat())).run_id == second.run_id
+
+
+def test_what_changed_names_its_base_and_its_parts_add_up(slot) -> None:
+    lake, *_ = slot
+    table = _table(lake, contracts.WHAT_CHANGED)
+    assert (
+        table["base_as_of_ts"] == PartitionLocation.from_key(f"{DAYS[0].isoformat()}|18:30").run_as_of_ts
+    ).all()
+    sums = table.groupby("player_id").agg(parts=("part", "sum"), total=("total", "first"))
+    np.testing.assert_allclose(sums["parts"], sums["total"], rtol=0, atol=1e-9)
+    assert (table["total"].abs() >= 0.5).all()
 
 
 @pytest.mark.parametrize(
@@ -239,10 +268,27 @@ def test_the_dk_export_parses_back_with_every_id_and_salary(slot, tmp_path) -> N
     np.testing.assert_allclose(merged["avg_points_per_game"], merged["dk_mean"], atol=0.005)
 
 
-def test_export_without_a_published_slot_says_so(slot, tmp_path, capsys) -> None:
+def test_export_reads_the_published_slot_by_default_and_says_when_there_is_none(slot, capsys) -> None:
     lake, *_ = slot
-    assert main(["export", "--date", DAYS[0].isoformat(), "--format", "csv", "--lake", str(lake.root)]) == 1
+    assert (
+        main(["export", "--date", DAYS[0].isoformat(), "--format", "dfs-tools", "--lake", str(lake.root)])
+        == 0
+    )
+    assert capsys.readouterr().out.startswith(
+        "Name,Position,Team,Minutes,Salary,Fpts,own%,stddev,fieldFpts,ceiling\n"
+    )
+    assert main(["export", "--date", DAYS[1].isoformat(), "--format", "csv", "--lake", str(lake.root)]) == 1
     assert "no slot of" in capsys.readouterr().err
+
+
+def test_explain_prints_the_published_slots_changes_in_words(slot, capsys) -> None:
+    lake, *_ = slot
+    table = _table(lake, contracts.WHAT_CHANGED)
+    assert main(["explain", "--date", DAYS[0].isoformat(), "--lake", str(lake.root)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith(f"What changed in {KEY} since 18:30 ET")
+    for name in table["player_name"].unique():
+        assert f"{name} (" in out
 
 
 def test_the_ownership_model_trains_on_the_lakes_own_projections_at_lock_and_is_promoted(slot) -> None:
