@@ -38,7 +38,9 @@ from projections_assets.settings import dagster_home, default_league_dir
 # tip - 2 h slot of a 7 PM game, 18:30 its last slot before tip.
 HISTORY_SLOTS = ("16:30", "18:30")
 
-REPLAY_FROM = "16:30"
+REPLAY_FROM = "16:00"
+# The replay ends with the report at the first evening tip (the main slate's games start from then).
+EVENING_FROM = "18:00"
 HISTORY_DAYS = 18
 LABEL_DAYS = 40
 # The last days of the history are projected live (at 18:30, before the 7 PM locks) by models trained on
@@ -311,7 +313,9 @@ def run_demo(
         cursor = json.dumps({"after": clock.isoformat()})
         previous, runs, outs = None, [], []
         say(f"replaying {day} from {REPLAY_FROM} ET through the injury report sensor, report by report")
-        while clock < tips.max() and (max_reports is None or len(runs) < max_reports):
+        evening = tips[tips >= pd.Timestamp(_slot_instant(day, EVENING_FROM))]
+        end = evening.min() if len(evening) else tips.max()
+        while clock < end and (max_reports is None or len(runs) < max_reports):
             clock += pd.Timedelta(minutes=15)
             # A minute after the slot: its report is out, as the sensor would find it live.
             league_now = (clock + pd.Timedelta(minutes=1)).to_pydatetime()

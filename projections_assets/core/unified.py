@@ -15,6 +15,7 @@ import pandas as pd
 
 from projections_assets.core import ownership_model
 from projections_assets.core.sim.summary import QUANTILES
+from projections_assets.nba.calendar import UTC_TS
 
 # Silver keeps DraftKings' classic draft groups only (8 roster slots: ownership sums to 800% per group);
 # docs/unified.md says how other game types would sum.
@@ -154,7 +155,7 @@ def input_ages(
     out = out.reset_index()
     cut = out["tip_ts"].where(out["tip_ts"] < as_of, as_of)
     for name in frames:
-        out[f"{name}_ts"] = pd.to_datetime(out[f"{name}_ts"], utc=True)
+        out[f"{name}_ts"] = pd.to_datetime(out[f"{name}_ts"], utc=True).astype(UTC_TS)
         out[f"{name}_age_minutes"] = (cut - out[f"{name}_ts"]).dt.total_seconds() / 60.0
     return out.drop(columns=["tip_ts"])
 
@@ -231,12 +232,14 @@ def unified_projections(
     rows = rows.merge(
         newest_salaries.rename(columns={"available_at": "salaries_ts"}), on="draft_group_id", how="left"
     )
-    rows["salaries_ts"] = pd.to_datetime(rows["salaries_ts"], utc=True)
+    rows["salaries_ts"] = pd.to_datetime(rows["salaries_ts"], utc=True).astype(UTC_TS)
     rows["salaries_age_minutes"] = (as_of - rows["salaries_ts"]).dt.total_seconds() / 60.0
     for name in MODEL_COLUMNS:
         rows[name] = models.get(name, "")
     rows["game_date"] = game_date
-    rows["as_of_ts"] = as_of
+    rows["as_of_ts"] = pd.Series(as_of, index=rows.index).astype(UTC_TS)
+    for column in (f"{g}_ts" for g in INPUT_GROUPS):
+        rows[column] = rows[column].astype(UTC_TS)
     rows = rows.rename(
         columns={
             "display_name": "name",

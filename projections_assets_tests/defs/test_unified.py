@@ -86,7 +86,7 @@ def slot(tmp_path_factory, trained_lake, league_dir):
                 partition_key=key,
                 resources=res,
                 instance=instance,
-                run_config=RUN_CONFIG if selection is not DRAFTABLES else None,
+                run_config=RUN_CONFIG if any(k in selection for k in sim_assets.keys) else None,
             )
             assert result.success
             return result
