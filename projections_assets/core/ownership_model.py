@@ -6,9 +6,11 @@ model learns each player's share from what the field sees at lock: his salary, o
 his salary and value rank within his position and within the group, DraftKings' own points per game
 (the number the field sees beside each salary) and the value it implies, his play probability, minutes
 (median if he plays, and mean) and DK points per minute, how many cheaper players project
-more, the group's size, his game's total and spread and how many teammates are ruled out. Predictions
-are clipped at 0 and scaled so each group sums to 800% (`SLOTS_PER_LINEUP` x 100), each player kept
-within [0, 100].
+more, his value beside the best at his position and in his $1,000 salary band and its z-score in the
+group, the group's size, his game's total and spread and how many teammates are ruled out. Two boosters
+on the listed players: a regression on the log percent less its group's mean, and a LambdaRank ranker
+per group; their within-group z-scores, averaged, order each group, the regression's shares give the
+sizes, scaled so each group sums to 800% (`SLOTS_PER_LINEUP` x 100), each player kept within [0, 100].
 
 Pure pandas and LightGBM, no Dagster.
 """
@@ -59,6 +61,10 @@ FEATURES: tuple[str, ...] = (
     "salary_rank_position",
     "value_rank_position",
     "cheaper_better",
+    "value_vs_best_position",
+    "value_z_group",
+    "value_rank_band",
+    "value_vs_best_band",
     "group_players",
     "group_games",
     "game_total",
@@ -82,6 +88,19 @@ LIGHTGBM: dict[str, Any] = {
     "force_col_wise": True,
 }
 ROUNDS = 400
+# The ranker beside the regression: LambdaRank per draft group on the listed players' ownership cut into
+# `RANK_LEVELS` within-group quantiles (0 the least owned), every pair of a group counted.
+RANK_LEVELS = 10
+RANKER: dict[str, Any] = {
+    "objective": "lambdarank",
+    "label_gain": [float(k) for k in range(RANK_LEVELS)],
+    "lambdarank_truncation_level": 1000,
+}
+# The weight of the ranker's within-group z-score in the order (the regression's takes the rest).
+RANK_WEIGHT = 0.5
+# The least percent the log target reads (the standings list no one below it).
+LOG_FLOOR = 0.05
+SALARY_BAND = 1000.0
 
 
 def _percentile_rank(values: pd.Series, keys: list[pd.Series]) -> pd.Series:
@@ -123,6 +142,17 @@ def ownership_features(candidates: pd.DataFrame) -> pd.DataFrame:
     out["salary_rank_position"] = _percentile_rank(out["salary"], by_position)
     out["value_rank_position"] = _percentile_rank(out["value"], by_position)
     out["cheaper_better"] = _cheaper_better(out)
+    # Value beside the alternatives the field weighs: the best at his position, the group's spread, and
+    # the players of his $1,000 salary band.
+    best_position = out.groupby(by_position)["value"].transform("max")
+    out["value_vs_best_position"] = (out["value"] / best_position.where(best_position > 0)).fillna(0.0)
+    spread = out.groupby(group)["value"].transform("std")
+    mean = out.groupby(group)["value"].transform("mean")
+    out["value_z_group"] = ((out["value"] - mean) / spread.where(spread > 0)).fillna(0.0)
+    by_band = [out["draft_group_id"], (out["salary"] // SALARY_BAND)]
+    out["value_rank_band"] = _percentile_rank(out["value"], by_band)
+    best_band = out.groupby(by_band)["value"].transform("max")
+    out["value_vs_best_band"] = (out["value"] / best_band.where(best_band > 0)).fillna(0.0)
     out["group_players"] = out.groupby("draft_group_id")["player_id"].transform("size").astype("float64")
     out["group_games"] = out.groupby("draft_group_id")["game_id"].transform("nunique").astype("float64")
     for col in ("game_total", "team_spread", "teammates_out"):
@@ -142,9 +172,10 @@ def _cheaper_better(rows: pd.DataFrame) -> pd.Series:
 
 @dataclass
 class OwnershipModel:
-    """The fitted booster and what it was trained on."""
+    """The fitted boosters (regression, and the ranker if any) and what they were trained on."""
 
     booster: lgb.Booster
+    ranker: lgb.Booster | None = None
     features: list[str] = field(default_factory=lambda: list(FEATURES))
     info: dict[str, Any] = field(default_factory=dict)
 
@@ -152,25 +183,55 @@ class OwnershipModel:
 def train(rows: pd.DataFrame, rounds: int = ROUNDS, params: dict[str, Any] | None = None) -> OwnershipModel:
     """Fit on feature rows with `ownership` (percent, 0-100) of the players the standings list.
 
-    The target is the square root of the percent: a few chalk players own most of a group, and a
-    square loss on the raw percent would fit little else.
+    Two boosters: a regression on the log of the percent less its group's mean (a group's size moves
+    every share, not their order), and a LambdaRank ranker on within-group ownership quantiles. `params`
+    override both (their objectives aside).
     """
     if rows.empty:
         raise ValueError("no ownership rows to train on")
+    rows = rows.sort_values(["draft_group_id", "player_id"], kind="stable")
     x = rows[list(FEATURES)].astype("float64")
-    y = np.sqrt(rows["ownership"].to_numpy(float).clip(0, 100))
-    booster = lgb.train({**LIGHTGBM, **(params or {})}, lgb.Dataset(x, label=y), num_boost_round=rounds)
-    return OwnershipModel(
-        booster, info={"rows": int(len(rows)), "groups": int(rows["draft_group_id"].nunique())}
+    log = pd.Series(np.log(rows["ownership"].to_numpy(float).clip(LOG_FLOOR, 100)), index=rows.index)
+    y = log - log.groupby(rows["draft_group_id"]).transform("mean")
+    extra = {k: v for k, v in (params or {}).items() if k != "objective"}
+    booster = lgb.train({**LIGHTGBM, **extra}, lgb.Dataset(x, label=y.to_numpy()), num_boost_round=rounds)
+    quantile = rows.groupby("draft_group_id")["ownership"].rank(pct=True, method="average").to_numpy()
+    levels = np.minimum((quantile * RANK_LEVELS).astype(int), RANK_LEVELS - 1)
+    sizes = rows.groupby("draft_group_id", sort=False).size().to_numpy()
+    ranker = lgb.train(
+        {**LIGHTGBM, **RANKER, **extra}, lgb.Dataset(x, label=levels, group=sizes), num_boost_round=rounds
     )
+    return OwnershipModel(
+        booster, ranker, info={"rows": int(len(rows)), "groups": int(rows["draft_group_id"].nunique())}
+    )
+
+
+def _group_z(values: np.ndarray, group: pd.Series) -> pd.Series:
+    """Each value less its group's mean, over its group's standard deviation (0 in a group of equals)."""
+    s = pd.Series(values, index=group.index)
+    spread = s.groupby(group).transform("std")
+    return ((s - s.groupby(group).transform("mean")) / spread.where(spread > 0)).fillna(0.0)
 
 
 def predict(model: OwnershipModel, rows: pd.DataFrame) -> pd.Series:
-    """Ownership in percent per row: each group scaled to 800%, every player within [0, 100]."""
-    raw = np.square(
-        np.clip(model.booster.predict(rows[model.features].astype("float64"), num_threads=1), 0, None)
+    """Ownership in percent per row: each group scaled to 800%, every player within [0, 100].
+
+    The order within a group is the blend of the two boosters' within-group z-scores; the sizes are the
+    regression's shares, handed out in that order (the largest share to the first), then `normalize`d.
+    """
+    x = rows[model.features].astype("float64")
+    group = rows["draft_group_id"]
+    shares = pd.Series(np.exp(model.booster.predict(x, num_threads=1)), index=rows.index)
+    if model.ranker is None:
+        return normalize(shares, group)
+    order = (1.0 - RANK_WEIGHT) * _group_z(np.log(shares.to_numpy()), group) + RANK_WEIGHT * _group_z(
+        model.ranker.predict(x, num_threads=1), group
     )
-    return normalize(pd.Series(raw, index=rows.index), rows["draft_group_id"])
+    raw = pd.Series(0.0, index=rows.index)
+    for _, idx in group.groupby(group).indices.items():
+        by_order = np.argsort(-order.to_numpy()[idx], kind="stable")
+        raw.iloc[idx[by_order]] = np.sort(shares.to_numpy()[idx])[::-1]
+    return normalize(raw, group)
 
 
 def normalize(raw: pd.Series, group: pd.Series, total: float = SLOTS_PER_LINEUP * 100.0) -> pd.Series:

@@ -44,6 +44,7 @@ from projections_assets.platform.lake import PartitionLocation
 GROUP = "gold"
 OWNERSHIP_MODEL_NAME = "ownership"
 BOOSTER_FILE = "booster.txt"
+RANKER_FILE = "ranker.txt"
 INFO_FILE = "ownership_model.json"
 
 
@@ -52,6 +53,8 @@ def save_model(model: ownership_model.OwnershipModel, directory: Path) -> None:
     import json
 
     model.booster.save_model(str(directory / BOOSTER_FILE))
+    if model.ranker is not None:
+        model.ranker.save_model(str(directory / RANKER_FILE))
     (directory / INFO_FILE).write_text(json.dumps({"features": model.features, "info": model.info}, indent=2))
 
 
@@ -64,7 +67,11 @@ def load_model(path: str) -> ownership_model.OwnershipModel:
 
     meta = json.loads((Path(path) / INFO_FILE).read_text())
     booster = lgb.Booster(model_file=str(Path(path) / BOOSTER_FILE))
-    return ownership_model.OwnershipModel(booster, features=meta["features"], info=meta["info"])
+    ranker_path = Path(path) / RANKER_FILE
+    ranker = lgb.Booster(model_file=str(ranker_path)) if ranker_path.exists() else None
+    return ownership_model.OwnershipModel(
+        booster, ranker=ranker, features=meta["features"], info=meta["info"]
+    )
 
 
 def current_ownership_model(lake_reader: LakeReader) -> tuple[str, ownership_model.OwnershipModel | None]:

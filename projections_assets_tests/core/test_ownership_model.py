@@ -44,6 +44,10 @@ def test_features_rank_value_and_count_cheaper_players_who_project_more() -> Non
     assert rows["cheaper_better"].tolist() == [0, 0, 0, 0]
     rows = om.ownership_features(_group(2, [5000, 4000, 3000], [20.0, 25.0, 30.0], ["PG", "PG", "PG"]))
     assert rows["cheaper_better"].tolist() == [2, 1, 0]
+    # Values 4, 6.25, 10 per $1,000: beside the best PG, and beside his own $1,000 band (each alone in his).
+    assert rows["value_vs_best_position"].tolist() == pytest.approx([0.4, 0.625, 1.0])
+    assert rows["value_vs_best_band"].tolist() == pytest.approx([1.0, 1.0, 1.0])
+    assert rows["value_z_group"].tolist() == pytest.approx([-0.9073, -0.1650, 1.0722], abs=1e-4)
     assert rows["group_players"].tolist() == [3.0, 3.0, 3.0] and rows["group_games"].tolist() == [2.0] * 3
 
 
@@ -90,6 +94,7 @@ def test_a_model_learns_who_the_field_picks_and_predicts_eight_hundred_percent_p
     rows["ownership"] = om.normalize(taste, rows["draft_group_id"])
     train, test = rows[rows["draft_group_id"] < 45], rows[rows["draft_group_id"] >= 45].copy()
     model = om.train(train, rounds=150)
+    assert model.ranker is not None and model.info["groups"] == 45
     test["predicted"] = om.predict(model, test)
     assert test.groupby("draft_group_id")["predicted"].sum().tolist() == pytest.approx([800.0] * 15)
     assert om.group_spearman(test, "predicted") > 0.9
