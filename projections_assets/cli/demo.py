@@ -299,8 +299,10 @@ def run_demo(
             required=False,
         )
         if not trained.success:
+            failed = [e.step_key for e in trained.all_events if e.event_type_value == "STEP_FAILURE"]
             say(
-                "the ownership model did not pass its gates: ownership comes from the value prior (docs/unified.md)"
+                f"ownership training failed at {failed} (run {trained.run_id[:8]}; `make ui` shows why, e.g. a "
+                "gate): ownership comes from the value prior (docs/unified.md)"
             )
 
         lake = LakeReader().lake()

@@ -374,7 +374,7 @@ def snapshots_at(reader: LakeReader, location: PartitionLocation) -> dict[str, p
     schedule = build_schedule(SilverContext(reader, location, None)).frame
     context = SilverContext(reader, location, schedule)
     _, _, index = _directories(context)
-    if len(schedule) and index.record.file_count == 0:
+    if len(schedule) and index.frame.empty:
         # Team and player names resolve through the player index: without one nothing can be matched.
         raise snapshots.StaleSource(
             f"no player index captured in the {ROSTER_LOOKBACK.days} days up to {location.run_as_of_ts.isoformat()}"

@@ -22,6 +22,7 @@ from projections_assets.core.features import PlayerHistory, SlateInputs
 from projections_assets.core.rates_features import RatesHistory
 from projections_assets.core.sim.inputs import calibration_of_row
 from projections_assets.core.snapshots import StaleSource
+from projections_assets.core.teams import UnknownTeam
 from projections_assets.defs.checks import contract_check_specs, contract_outputs
 from projections_assets.defs.gold import frame_of_key, read_labels
 from projections_assets.defs.gold import load_model as load_minutes_model
@@ -82,6 +83,8 @@ def _typed(parts: pd.DataFrame, partition, base_partition) -> pd.DataFrame:
     for column in ("player_name", "team", "base_models", "current_models", "detail"):
         if column not in out:
             out[column] = pd.Series(dtype=str)
+    for column in ("player_name", "team", "base_models", "current_models", "detail", "group", "game_id"):
+        out[column] = out[column].astype(str)
     out["game_date"] = partition.game_date.isoformat()
     out["as_of_ts"] = pd.Series([partition.run_as_of_ts] * len(out), index=out.index, dtype=UTC_TS)
     out["base_as_of_ts"] = pd.Series([base_partition.run_as_of_ts] * len(out), index=out.index, dtype=UTC_TS)
@@ -152,9 +155,10 @@ def what_changed_asset(
                 raise StaleSource(
                     f"the schedule captured as of {base_partition.key} holds none of the date's games"
                 )
-        except StaleSource as exc:
-            # Nothing was captured as of the base (a backfill that never ran the previous slot): there is
-            # no base to compare with, which the table (empty) and its metadata say.
+        except (StaleSource, UnknownTeam) as exc:
+            # Nothing (or too little to resolve names) was captured as of the base, e.g. a backfill that never
+            # ran the previous slot: there is no base to compare with, which the table (empty) and its
+            # metadata say.
             context.log.warning(f"{key}: no base at {base_partition.key}: {exc}")
             unavailable[key] = str(exc)
             frames[key] = _typed(what_changed.explain_empty().assign(detail=""), partition, base_partition)
