@@ -137,6 +137,18 @@ def _ui_check(ws: Workspace) -> None:
     assert validate.returncode == 0, validate.stderr[-3000:]
 
 
+def _exports_written(ws: Workspace) -> None:
+    """The three exports of the published 2025-12-23 slot, each with its layout's header."""
+    headers = {
+        "DKSalaries_projected.csv": "Position,Name + ID,Name,ID,Roster Position,Salary,Game Info,TeamAbbrev,",
+        "projections.csv": "Name,Position,Team,Minutes,Salary,Fpts,own%,stddev,fieldFpts,ceiling",
+        "unified.csv": "game_date,as_of_ts,draft_group_id,",
+    }
+    for name, header in headers.items():
+        lines = (ws.tmp / name).read_text().splitlines()
+        assert lines[0].startswith(header) and len(lines) > 20, name
+
+
 def _slate_published(*keys: str) -> Callable[[Workspace], None]:
     def check(ws: Workspace) -> None:
         for key in keys:
@@ -265,6 +277,12 @@ BLOCKS = [
             "SLATE_RUN_ID": _publication_run(ws, "2025-12-24|17:30"),
         },
         check=_pinned,
+    ),
+    Block(
+        "unified projections: lake slate, explain, exports",
+        r"projections explain --date",
+        replace={"2026-01-11": "2025-12-23", "--slot 18:00": "--slot 17:30"},
+        check=_exports_written,
     ),
     Block(
         "install",
