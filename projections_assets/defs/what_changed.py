@@ -138,6 +138,11 @@ def what_changed_asset(
             unified_one(mins, "model_run_id"),
             unified_one(frame_of_key(rates_projections, key), "model_run_id"),
         )
+        if mins.empty or summary.empty:
+            # A date without games (or a slot with no one projected): nothing can have moved.
+            frames[key] = _typed(what_changed.explain_empty().assign(detail=""), partition, base_partition)
+            tables[key] = "No games in this slot."
+            continue
         base_runs = _base_models(lake_reader, base_location, current_runs)
         current = what_changed.SlotState(
             SlateInputs(
@@ -175,9 +180,9 @@ def what_changed_asset(
             priors,
             calibration,
             partition.game_date.isoformat(),
-            int(summary["worlds"].iloc[0]) if len(summary) else 1,
+            int(summary["worlds"].iloc[0]),
         )
-        parts = what_changed.explain(current, base, scoring) if len(summary) else what_changed.explain_empty()
+        parts = what_changed.explain(current, base, scoring)
         names = dict(zip(mins["player_id"], mins["player_name"], strict=False))
         tricodes = dict(
             zip(current.inputs.roster["team_id"], current.inputs.roster["team_tricode"], strict=False)
