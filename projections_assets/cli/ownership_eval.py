@@ -26,13 +26,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from projections_assets.cli.minutes_eval import asof_inputs, league_inputs, season_of
 from projections_assets.cli.points_eval import labels_with_makes
 from projections_assets.cli.progress import progress
-from projections_assets.core import ownership_model, points_history, rates, training
+from projections_assets.core import ownership_model, points_history, rates, training, unified
 from projections_assets.core import rates_features as rf
 from projections_assets.core.features import SlateInputs
 from projections_assets.league.asof import LeagueAsOf, horizon_targets
@@ -234,15 +233,11 @@ def figures(rows: pd.DataFrame) -> dict:
     `value`, `public_proj`): Spearman and MAE over the listed players of each group."""
     listed = rows[rows["listed"]].copy()
     listed["public_value"] = listed["public_proj"] / listed["salary"]
-    spearman = ownership_model.group_spearman
     group_totals = rows.groupby("draft_group_id")["predicted"].sum()
     return {
-        "spearman": spearman(listed, "predicted"),
-        "mae": float(np.mean(np.abs(listed["predicted"] - listed["ownership"]))),
-        "salary_spearman": spearman(listed, "salary"),
-        "projection_spearman": spearman(listed, "dk_mean"),
-        "value_spearman": spearman(listed, "value"),
-        "public_value_spearman": spearman(listed, "public_value"),
+        # The same figures the ownership model's gates record (core.unified), and the reference.
+        **unified.ownership_figures(rows),
+        "public_value_spearman": ownership_model.group_spearman(listed, "public_value"),
         "groups": int(listed["draft_group_id"].nunique()),
         "rows": int(len(listed)),
         "predicted_total_per_group": float(group_totals.mean()),
