@@ -34,14 +34,13 @@ SIM_WORLDS_KEY = dg.AssetKey(SIM_WORLDS.table.key_path)
 SLATE_GOLD = [*SLATE_GOLD_ASSETS, *SLATE_RATES_ASSETS, *SLATE_SIM_ASSETS, *SLATE_UNIFIED_ASSETS]
 # What a published slate is made of: the run of each table that the slot's pointer names (the worlds
 # are not: the summary and the unified table carry what readers use, and the worlds stay in the lake).
-PUBLISHED_SLATE = build_slate_publish_asset(
-    [
-        t
-        for a in (*SILVER_ASSETS, *SLATE_GOLD)
-        for t in [TableRef.from_path(k.path) for k in a.keys]
-        if t != TableRef.from_path(SIM_WORLDS_KEY.path)
-    ]
-)
+SLATE_MEMBERS = [
+    t
+    for a in (*SILVER_ASSETS, *SLATE_GOLD)
+    for t in [TableRef.from_path(k.path) for k in a.keys]
+    if t != TableRef.from_path(SIM_WORLDS_KEY.path)
+]
+PUBLISHED_SLATE = build_slate_publish_asset(SLATE_MEMBERS)
 # Every asset of a (game_date, slot) partition, sources first.
 # "What changed" runs after publication (it depends on it) and is no member of the published slate.
 SLATE_ASSETS = [*BRONZE_SLATE_ASSETS, *SILVER_ASSETS, *SLATE_GOLD, PUBLISHED_SLATE, *WHAT_CHANGED_ASSETS]

@@ -17,8 +17,7 @@ from projections_assets.contracts import gold as gold_contracts
 from projections_assets.contracts import silver as silver_contracts
 from projections_assets.contracts.published import SLATE_PUBLICATION
 from projections_assets.defs.gold import MODEL_NAME
-from projections_assets.defs.jobs import SLATE_GOLD, SLATE_KEYS
-from projections_assets.defs.silver import SILVER_ASSETS
+from projections_assets.defs.jobs import SLATE_KEYS, SLATE_MEMBERS
 from projections_assets.platform.artifacts import ArtifactStore
 from projections_assets.platform.lake import MANIFEST_FILE, PartitionLocation, TableRef
 from projections_assets.platform.manifests import ManifestV1
@@ -32,7 +31,7 @@ NO_GAMES = "2025-12-23"
 SLOT = "17:30"
 KEYS = [f"{day}|{SLOT}" for day in DAYS]
 # What a published slate names: the run of each silver and gold table (bronze stays behind them).
-PUBLISHED_MEMBERS = {str(TableRef.from_path(k.path)) for a in (*SILVER_ASSETS, *SLATE_GOLD) for k in a.keys}
+PUBLISHED_MEMBERS = {str(t) for t in SLATE_MEMBERS}
 
 
 # Several CLI runs, and the first user of the session's trained history builds it.
