@@ -350,7 +350,9 @@ def explain_empty() -> pd.DataFrame:
 
 
 def _status_changes(current: SlotState, base: SlotState, mask) -> list[str]:
+    """Each status change among the rows `mask` selects, named as the roster names him."""
     cur, old = current.inputs.injuries, base.inputs.injuries
+    roster = dict(zip(current.inputs.roster["player_id"], current.inputs.roster["player_name"], strict=False))
     now = cur[mask(cur)].set_index("player_name")
     then = old[mask(old)].set_index("player_name")
     out = []
@@ -359,11 +361,13 @@ def _status_changes(current: SlotState, base: SlotState, mask) -> list[str]:
         b = str(now.loc[name, "status"]) if name in now.index else "not listed"
         if a == b:
             continue
+        row = now.loc[name] if name in now.index else then.loc[name]
+        who = roster.get(row["player_id"], name) if pd.notna(row["player_id"]) else name
         when = ""
         if name in now.index:
             ts = pd.Timestamp(now.loc[name, "report_ts"]).tz_convert("America/New_York")
             when = f" at {ts:%H:%M}"
-        out.append(f"{name} ruled Out{when}" if b == "Out" else f"{name} {a} -> {b}{when}")
+        out.append(f"{who} ruled Out{when}" if b == "Out" else f"{who} {a} -> {b}{when}")
     return out
 
 
