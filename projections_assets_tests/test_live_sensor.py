@@ -54,20 +54,20 @@ def test_the_daemon_turns_a_new_report_into_a_successful_slate_run(
     demo_run: DemoRun, league_dir, tmp_path, monkeypatch
 ) -> None:
     day = demo_run.summary["day"]
-    # The demo replayed the 16:45 and 17:00 reports; the sensor starts after them and waits for 17:15.
-    assert [r["partition"] for r in demo_run.summary["runs"]] == [f"{day}|16:45", f"{day}|17:00"]
-    report = f"Injury-Report_{day}_05_15PM.pdf"
+    # The demo replayed the 16:00 and 16:15 reports; the sensor starts after them and waits for 16:30.
+    assert [r["partition"] for r in demo_run.summary["runs"]] == [f"{day}|16:00", f"{day}|16:15"]
+    report = f"Injury-Report_{day}_04_30PM.pdf"
     workspace = ["-w", str(REPO_ROOT / "workspace.yaml")]
     paths = {LAKE_ROOT_ENV: str(demo_run.lake), LEAGUE_DIR_ENV: str(league_dir)}
-    cursor = json.dumps({"after": _eastern(day, "17:00").isoformat()})
+    cursor = json.dumps({"after": _eastern(day, "16:15").isoformat()})
     # Turned on as a user would (the UI's toggle does the same), then told where the last run left off.
     for args in (["sensor", "start", SENSOR], ["sensor", "cursor", SENSOR, "--set", cursor]):
         done = run_dagster_cli([*args, *workspace], demo_run.home, **paths)
         assert done.returncode == 0, done.stderr[-2000:]
     env = {
         **paths,
-        # League 17:12 ET as the daemon starts, 17:15 about 36 s later, 17:30 three minutes after that.
-        CLOCK_START_ENV: _eastern(day, "17:12").isoformat(),
+        # League 16:27 ET as the daemon starts, 16:30 about 36 s later, 16:45 three minutes after that.
+        CLOCK_START_ENV: _eastern(day, "16:27").isoformat(),
         CLOCK_ANCHOR_ENV: datetime.now(UTC).isoformat(),
         CLOCK_SPEED_ENV: "5",
     }
@@ -100,7 +100,7 @@ def test_the_daemon_turns_a_new_report_into_a_successful_slate_run(
                 f"no successful run of {report} within {WAIT_S} s: {runs}\n{log.read_text()[-3000:]}"
             )
             # The first report after the cursor, in its own slot, captured and projected.
-            assert succeeded[0].tags["dagster/partition"] == f"{day}|17:15"
+            assert succeeded[0].tags["dagster/partition"] == f"{day}|16:30"
     finally:
         os.killpg(daemon.pid, signal.SIGTERM)
         try:
@@ -111,6 +111,6 @@ def test_the_daemon_turns_a_new_report_into_a_successful_slate_run(
     proj = load_partition(
         Lake(demo_run.lake),
         gold_contracts.MINUTES_PROJECTIONS.table,
-        PartitionLocation.from_key(f"{day}|17:15"),
+        PartitionLocation.from_key(f"{day}|16:30"),
     )
     assert len(proj) and (proj["model_run_id"] != "").all()

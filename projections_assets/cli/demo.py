@@ -376,10 +376,11 @@ def run_demo(
     if published is not None:
         print(
             f"\nPublished slate of {day}: slot {published.partition_key} (run {published.run_id[:8]}); its history: "
-            f"projections lake slate {day} --history\n"
-            f"Export it:  projections export --date {day} --format dk --out DKSalaries_projected.csv\n"
-            f"            projections export --date {day} --format dfs-tools --out projections.csv\n"
-            f"            projections export --date {day} --format csv   (the whole unified table)",
+            f".venv/bin/projections lake slate {day} --history\n"
+            f"Export it:  .venv/bin/projections export --date {day} --format dk --out DKSalaries_projected.csv\n"
+            f"            .venv/bin/projections export --date {day} --format dfs-tools --out projections.csv\n"
+            f"            .venv/bin/projections export --date {day} --format csv   (the whole unified table)\n"
+            f"What changed and why at the published slot:  .venv/bin/projections explain --date {day}",
             flush=True,
         )
     print(

@@ -21,6 +21,7 @@ from projections_assets.defs.sensors import injury_report_sensor
 from projections_assets.defs.silver import SILVER_ASSETS
 from projections_assets.defs.sim import SIM_ASSETS
 from projections_assets.defs.unified import UNIFIED_ASSETS
+from projections_assets.defs.what_changed import WHAT_CHANGED_ASSETS
 from projections_assets.platform.lake import Lake, PartitionLocation
 from projections_assets.platform.pointers import read_pointer
 from projections_assets_tests.conftest import REPO_ROOT
@@ -41,6 +42,7 @@ def _defs(lake_root: Path, league_dir: Path, clock: str = CLOCK) -> dg.Definitio
             *SIM_ASSETS,
             *UNIFIED_ASSETS,
             PUBLISHED_SLATE,
+            *WHAT_CHANGED_ASSETS,
             *LABEL_ASSETS,
         ],
         jobs=JOBS,
