@@ -8,7 +8,7 @@ from projections_assets.contracts import gold as gold_contracts
 from projections_assets.contracts import rates as rates_contracts
 from projections_assets.contracts.unified import UNIFIED_PROJECTIONS, WHAT_CHANGED
 from projections_assets.platform.lake import Lake, PartitionLocation
-from projections_assets.platform.pointers import read_pointer
+from projections_assets.platform.pointers import pointer_history
 from projections_assets.platform.publish import load_partition, slate_pointer_path
 from projections_assets_tests.conftest import DemoRun
 
@@ -52,5 +52,6 @@ def test_demo_publishes_unified_projections_and_explains_each_slot(demo_run: Dem
         assert (table.groupby("draft_group_id")["ownership"].sum() - 800).abs().max() < 1e-6
         changes = load_partition(lake, WHAT_CHANGED.table, location)
         assert set(changes.columns) >= {"player_id", "group", "part", "total"}
-    published = read_pointer(slate_pointer_path(lake, demo_run.summary["day"]))
-    assert published is not None and published.partition_key == demo_run.summary["runs"][-1]["partition"]
+    # The demo's last slot was published (a later test of the session may publish a newer one since).
+    history = pointer_history(slate_pointer_path(lake, demo_run.summary["day"]))
+    assert demo_run.summary["runs"][-1]["partition"] in [e.partition_key for e in history]
