@@ -12,18 +12,17 @@ import sys
 
 import pyarrow.parquet as pq
 
-from projections_assets.cli.export import ExportError, slot_run_dir
+from projections_assets.cli.export import ExportError, add_slot_arguments, slot_arguments, slot_run_dir
 from projections_assets.contracts.unified import WHAT_CHANGED
 from projections_assets.core.what_changed import lines
-from projections_assets.partitions import InvalidPartitionKey, parse_game_date, parse_slot
+from projections_assets.partitions import InvalidPartitionKey
 from projections_assets.platform.lake import DATA_FILE, Lake
 from projections_assets.settings import resolve_lake_root
 
 
 def _command(args: argparse.Namespace) -> int:
     try:
-        game_date = parse_game_date(args.date).isoformat()
-        slot = parse_slot(args.slot).strftime("%H:%M") if args.slot else None
+        game_date, slot = slot_arguments(args)
     except InvalidPartitionKey as exc:
         print(f"projections explain: {exc}", file=sys.stderr)
         return 2
@@ -51,8 +50,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--date", required=True, help="game_date, YYYY-MM-DD")
-    parser.add_argument("--slot", help="report slot HH:MM (default: the date's published slot)")
+    add_slot_arguments(parser)
     parser.add_argument("--player", help="only players whose name contains this (case-insensitive)")
-    parser.add_argument("--lake", help="lake directory (default: $PROJECTIONS_LAKE_ROOT, else ./.lake)")
     parser.set_defaults(func=_command)

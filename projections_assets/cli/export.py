@@ -59,10 +59,22 @@ def published_unified_dir(lake: Lake, game_date: str, slot: str | None) -> tuple
     return str(entry.partition_key), lake.resolve(str(row["path"].iloc[0]))
 
 
+def add_slot_arguments(parser: argparse.ArgumentParser) -> None:
+    """--date, --slot and --lake, as every command reading one slot of the lake takes them."""
+    parser.add_argument("--date", required=True, help="game_date, YYYY-MM-DD")
+    parser.add_argument("--slot", help="report slot HH:MM (default: the date's published slot)")
+    parser.add_argument("--lake", help="lake directory (default: $PROJECTIONS_LAKE_ROOT, else ./.lake)")
+
+
+def slot_arguments(args: argparse.Namespace) -> tuple[str, str | None]:
+    """(game_date, slot or None) validated on the partition grid (`InvalidPartitionKey` otherwise)."""
+    game_date = parse_game_date(args.date).isoformat()
+    return game_date, parse_slot(args.slot).strftime("%H:%M") if args.slot else None
+
+
 def _command(args: argparse.Namespace) -> int:
     try:
-        game_date = parse_game_date(args.date).isoformat()
-        slot = parse_slot(args.slot).strftime("%H:%M") if args.slot else None
+        game_date, slot = slot_arguments(args)
     except InvalidPartitionKey as exc:
         print(f"projections export: {exc}", file=sys.stderr)
         return 2
@@ -89,10 +101,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--date", required=True, help="game_date, YYYY-MM-DD")
-    parser.add_argument("--slot", help="report slot HH:MM (default: the date's published slot)")
+    add_slot_arguments(parser)
     parser.add_argument("--draft-group", type=int, help="one DraftKings draft group id (default: all)")
     parser.add_argument("--format", choices=FORMATS, default="csv", help="output layout (default csv)")
     parser.add_argument("--out", help="file to write (default: standard output)")
-    parser.add_argument("--lake", help="lake directory (default: $PROJECTIONS_LAKE_ROOT, else ./.lake)")
     parser.set_defaults(func=_command)

@@ -118,22 +118,7 @@ OWNERSHIP_PROJECTIONS = register(
 
 _float = {
     name: pa.Column("float64", nullable=True)
-    for name in (
-        "fppg",
-        "minutes_p10",
-        "minutes_p50",
-        "minutes_p90",
-        "play_prob",
-        "exp_minutes",
-        "dk_mean",
-        "dk_sd",
-        *unified.DK_QUANTILES,
-        "dk_p_zero",
-        "p_value",
-        "ownership",
-        "value",
-        *(f"{g}_age_minutes" for g in unified.INPUT_GROUPS),
-    )
+    for name in ("fppg", *unified.PROJECTION_COLUMNS, *(f"{g}_age_minutes" for g in unified.INPUT_GROUPS))
 }
 _columns = {
     "game_date": pa.Column(str),

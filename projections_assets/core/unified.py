@@ -257,6 +257,21 @@ def unified_projections(
     ].reset_index(drop=True)
 
 
+# The table's projected figures (float), in its column order.
+PROJECTION_COLUMNS = (
+    "minutes_p10",
+    "minutes_p50",
+    "minutes_p90",
+    "play_prob",
+    "exp_minutes",
+    "dk_mean",
+    "dk_sd",
+    *DK_QUANTILES,
+    "dk_p_zero",
+    "p_value",
+    "ownership",
+    "value",
+)
 UNIFIED_COLUMNS = (
     "game_date",
     "as_of_ts",
@@ -282,18 +297,7 @@ UNIFIED_COLUMNS = (
     "reason",
     "dk_status",
     "role",
-    "minutes_p10",
-    "minutes_p50",
-    "minutes_p90",
-    "play_prob",
-    "exp_minutes",
-    "dk_mean",
-    "dk_sd",
-    *DK_QUANTILES,
-    "dk_p_zero",
-    "p_value",
-    "ownership",
-    "value",
+    *PROJECTION_COLUMNS,
     *(f"{g}_ts" for g in INPUT_GROUPS),
     *(f"{g}_age_minutes" for g in INPUT_GROUPS),
     *MODEL_COLUMNS,

@@ -376,6 +376,35 @@ def no_worse_gate(
     )
 
 
+def gate_check_results(
+    gates: Sequence[GateResult], model_dir: Path, current_run: str | None
+) -> Iterator[dg.AssetCheckResult]:
+    """One check result per gate that ran, pointing at the gate record any later promotion re-reads."""
+    for gate in gates:
+        if gate.status != "not_run":
+            yield dg.AssetCheckResult(
+                check_name=gate.name,
+                passed=gate.status == "passed",
+                metadata={
+                    "summary": gate.summary,
+                    "details": dg.MetadataValue.json(gate.details),
+                    "current_run": current_run or "none",
+                    "gate_record": dg.MetadataValue.path(str(model_dir / GATES_FILE)),
+                },
+            )
+
+
+def model_metrics_table(run_id: str, splits: Mapping[str, Mapping[str, float] | None]) -> pd.DataFrame:
+    """A trained model's figures as its metrics table: one row per (split, metric)."""
+    return pd.DataFrame(
+        [
+            {"model_run_id": run_id, "split": split, "metric": k, "value": float(v)}
+            for split, figures in splits.items()
+            for k, v in (figures or {}).items()
+        ]
+    )
+
+
 def build_model_promotion_asset(
     artifact: str,
     metrics: TableContract,

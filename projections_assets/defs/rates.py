@@ -40,7 +40,9 @@ from projections_assets.defs.gold import (
     TrainingWindow,
     build_model_promotion_asset,
     frame_of_key,
+    gate_check_results,
     load_partition_inputs,
+    model_metrics_table,
     read_labels,
     read_silver,
     roster_projected,
@@ -52,7 +54,7 @@ from projections_assets.defs.resources import (
     LakeReader,
     partition_inputs_metadata,
 )
-from projections_assets.platform.artifacts import GATES_FILE, ArtifactStore, GateResult, NoCurrentArtifact
+from projections_assets.platform.artifacts import ArtifactStore, GateResult, NoCurrentArtifact
 from projections_assets.platform.lake import PartitionLocation
 
 MODEL_NAME = RATES_MODEL_NAME
@@ -299,25 +301,8 @@ def rates_model_asset(
     )
     # The verdicts go into the model directory with the model, so any later promotion can re-read them.
     model_dir = store.write(MODEL_NAME, run_id, model.save, gates=gates)
-    for gate in gates:
-        if gate.status != "not_run":
-            yield dg.AssetCheckResult(
-                check_name=gate.name,
-                passed=gate.status == "passed",
-                metadata={
-                    "summary": gate.summary,
-                    "details": dg.MetadataValue.json(gate.details),
-                    "current_run": current_run or "none",
-                    "gate_record": dg.MetadataValue.path(str(model_dir / GATES_FILE)),
-                },
-            )
-    table = pd.DataFrame(
-        [
-            {"model_run_id": run_id, "split": split, "metric": k, "value": float(v)}
-            for split, figures in (("holdout", candidate), ("baseline", baseline), ("current", current or {}))
-            for k, v in figures.items()
-        ]
-    )
+    yield from gate_check_results(gates, model_dir, current_run)
+    table = model_metrics_table(run_id, {"holdout": candidate, "baseline": baseline, "current": current})
     metadata = {
         "model_dir": dg.MetadataValue.path(str(model_dir)),
         "holdout": dg.MetadataValue.json(candidate),

@@ -7,12 +7,14 @@ value prior and names it in every row. `gold/unified_projections` joins the slot
 projections, sim summary and ownership onto every DraftKings draftable (core.unified).
 """
 
+import json
 from collections.abc import Iterator
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
 import dagster as dg
+import lightgbm as lgb
 import pandas as pd
 
 from projections_assets.contracts import gold as gold_contracts
@@ -33,12 +35,14 @@ from projections_assets.defs.gold import (
     TrainingWindow,
     build_model_promotion_asset,
     frame_of_key,
+    gate_check_results,
+    model_metrics_table,
 )
 from projections_assets.defs.gold import load_model as load_minutes_model
 from projections_assets.defs.partitions import SLATE_PARTITIONS
 from projections_assets.defs.resources import MINUTES_MODEL_NAME, LakeReader
 from projections_assets.nba.calendar import UTC_TS
-from projections_assets.platform.artifacts import GATES_FILE, ArtifactStore, GateResult, NoCurrentArtifact
+from projections_assets.platform.artifacts import ArtifactStore, GateResult, NoCurrentArtifact
 from projections_assets.platform.lake import PartitionLocation
 
 GROUP = "gold"
@@ -50,8 +54,6 @@ INFO_FILE = "ownership_model.json"
 
 def save_model(model: ownership_model.OwnershipModel, directory: Path) -> None:
     """The booster as LightGBM's text format and its feature list and training info as JSON."""
-    import json
-
     model.booster.save_model(str(directory / BOOSTER_FILE))
     if model.ranker is not None:
         model.ranker.save_model(str(directory / RANKER_FILE))
@@ -61,10 +63,6 @@ def save_model(model: ownership_model.OwnershipModel, directory: Path) -> None:
 @lru_cache(maxsize=4)
 def load_model(path: str) -> ownership_model.OwnershipModel:
     """A model directory, loaded once per process (directories are immutable)."""
-    import json
-
-    import lightgbm as lgb
-
     meta = json.loads((Path(path) / INFO_FILE).read_text())
     booster = lgb.Booster(model_file=str(Path(path) / BOOSTER_FILE))
     ranker_path = Path(path) / RANKER_FILE
@@ -83,16 +81,18 @@ def current_ownership_model(lake_reader: LakeReader) -> tuple[str, ownership_mod
     return run_id, load_model(str(directory))
 
 
-def score_ownership(
-    candidates: pd.DataFrame, model_name: str, model: ownership_model.OwnershipModel | None
-) -> pd.Series:
+def score_ownership(candidates: pd.DataFrame, model: ownership_model.OwnershipModel | None) -> pd.Series:
     """Ownership in percent per candidate row: the model's, or the value prior without one."""
     if candidates.empty:
         return pd.Series(dtype="float64", index=candidates.index)
     if model is None:
         return unified.value_prior(candidates)
-    rows = ownership_model.ownership_features(candidates)
-    return unified.with_ruled_out_at_zero(candidates, ownership_model.predict(model, rows))
+    return _predicted(model, ownership_model.ownership_features(candidates))
+
+
+def _predicted(model: ownership_model.OwnershipModel, rows: pd.DataFrame) -> pd.Series:
+    """The model's ownership of feature rows, 800% per group over the players not ruled out."""
+    return unified.with_ruled_out_at_zero(rows, ownership_model.predict(model, rows))
 
 
 SLOT_CONTRACTS = {
@@ -147,7 +147,7 @@ def ownership_projections_asset(
         ].copy()
         out["salary"] = out["salary"].astype("float64")
         out["value"] = out["dk_mean"] / (out["salary"] / 1000.0)
-        out["ownership"] = score_ownership(candidates, model_name, model).to_numpy()
+        out["ownership"] = score_ownership(candidates, model).to_numpy()
         out["ownership_model"] = model_name
         out.insert(0, "game_date", location.game_date.isoformat() if location.game_date else "")
         out.insert(1, "as_of_ts", pd.Series([location.run_as_of_ts] * len(out), dtype=UTC_TS))
@@ -168,7 +168,7 @@ UNIFIED_INPUTS = {
 }
 
 
-def unified_one(frame: pd.DataFrame, column: str) -> str:
+def single_value(frame: pd.DataFrame, column: str) -> str:
     """The single value of `column` (a slot's tables each come from one model run), '' when empty."""
     values = sorted(frame[column].dropna().astype(str).unique())
     if len(values) > 1:
@@ -208,10 +208,10 @@ def unified_projections_asset(
         slate, minutes, summary = (frame_of_key(f, key) for f in (dk_slate, minutes_projections, sim_summary))
         ownership = frame_of_key(ownership_projections, key)
         models = {
-            "minutes_model_run_id": unified_one(minutes, "model_run_id"),
-            "rates_model_run_id": unified_one(frame_of_key(rates_projections, key), "model_run_id"),
-            "sim_calibration_key": unified_one(summary, "calibration_key"),
-            "ownership_model": unified_one(ownership, "ownership_model"),
+            "minutes_model_run_id": single_value(minutes, "model_run_id"),
+            "rates_model_run_id": single_value(frame_of_key(rates_projections, key), "model_run_id"),
+            "sim_calibration_key": single_value(summary, "calibration_key"),
+            "ownership_model": single_value(ownership, "ownership_model"),
         }
         inj = frame_of_key(injuries, key)
         ages = unified.input_ages(as_of, inj, frame_of_key(lineups, key), frame_of_key(odds, key))
@@ -301,8 +301,8 @@ def ownership_training_set_asset(
         )
         through = _trained_through(
             lake_reader,
-            unified_one(at["minutes_projections"], "model_run_id"),
-            unified_one(at["sim_summary"], "calibration_key"),
+            single_value(at["minutes_projections"], "model_run_id"),
+            single_value(at["sim_summary"], "calibration_key"),
         )
         candidates = candidates.merge(groups, on="draft_group_id")
         candidates["game_date"] = str(at["minutes_projections"]["game_date"].iloc[0])
@@ -370,7 +370,7 @@ def ownership_gates(
 
 
 def _scored(model: ownership_model.OwnershipModel, rows: pd.DataFrame) -> pd.DataFrame:
-    return rows.assign(predicted=unified.with_ruled_out_at_zero(rows, ownership_model.predict(model, rows)))
+    return rows.assign(predicted=_predicted(model, rows))
 
 
 @dg.asset(
@@ -416,23 +416,8 @@ def ownership_model_asset(
     )
     run_id = context.run.run_id
     model_dir = store.write(OWNERSHIP_MODEL_NAME, run_id, lambda d: save_model(model, d), gates=gates)
-    for gate in gates:
-        if gate.status != "not_run":
-            yield dg.AssetCheckResult(
-                check_name=gate.name,
-                passed=gate.status == "passed",
-                metadata={
-                    "summary": gate.summary,
-                    "gate_record": dg.MetadataValue.path(str(model_dir / GATES_FILE)),
-                },
-            )
-    table = pd.DataFrame(
-        [
-            {"model_run_id": run_id, "split": split, "metric": k, "value": float(v)}
-            for split, figures in (("holdout", candidate), ("current", current or {}))
-            for k, v in figures.items()
-        ]
-    )
+    yield from gate_check_results(gates, model_dir, current_run)
+    table = model_metrics_table(run_id, {"holdout": candidate, "current": current})
     metadata = {
         "model_dir": dg.MetadataValue.path(str(model_dir)),
         "holdout": dg.MetadataValue.json(candidate),

@@ -14,7 +14,6 @@ import pandas as pd
 from projections_assets.contracts import gold as gold_contracts
 from projections_assets.contracts import published as published_contracts
 from projections_assets.contracts import rates as rates_contracts
-from projections_assets.contracts import silver as silver_contracts
 from projections_assets.contracts import sim as sim_contracts
 from projections_assets.contracts import unified as contracts
 from projections_assets.core import rates, what_changed
@@ -24,13 +23,13 @@ from projections_assets.core.sim.inputs import calibration_of_row
 from projections_assets.core.snapshots import StaleSource
 from projections_assets.core.teams import UnknownTeam
 from projections_assets.defs.checks import contract_check_specs, contract_outputs
-from projections_assets.defs.gold import frame_of_key, read_labels
+from projections_assets.defs.gold import SILVER_INPUTS, frame_of_key, read_labels
 from projections_assets.defs.gold import load_model as load_minutes_model
 from projections_assets.defs.partitions import SLATE_PARTITIONS
 from projections_assets.defs.rates import load_model as load_rates_model
 from projections_assets.defs.resources import MINUTES_MODEL_NAME, RATES_MODEL_NAME, LakeReader
 from projections_assets.defs.silver import snapshots_at
-from projections_assets.defs.unified import unified_one
+from projections_assets.defs.unified import single_value
 from projections_assets.nba.calendar import UTC_TS
 from projections_assets.partitions import parse_key
 from projections_assets.platform.artifacts import ArtifactStore
@@ -38,15 +37,8 @@ from projections_assets.platform.lake import PartitionLocation
 from projections_assets.platform.publish import NoCurrentRun, load_partition
 
 GROUP = "gold"
-SILVER = {
-    "schedule": silver_contracts.SILVER_SCHEDULE,
-    "roster": silver_contracts.SILVER_ROSTER,
-    "injuries": silver_contracts.SILVER_INJURIES,
-    "lineups": silver_contracts.SILVER_LINEUPS,
-    "odds": silver_contracts.SILVER_ODDS,
-}
 INPUTS = {
-    **{name: c.table.key_path for name, c in SILVER.items()},
+    **{name: c.table.key_path for name, c in SILVER_INPUTS.items()},
     "minutes_projections": gold_contracts.MINUTES_PROJECTIONS.table.key_path,
     "rates_projections": rates_contracts.RATES_PROJECTIONS.table.key_path,
     "sim_summary": sim_contracts.SIM_SUMMARY.table.key_path,
@@ -73,7 +65,7 @@ def _base_models(
         r = load_partition(lake, rates_contracts.RATES_PROJECTIONS.table, base)
     except NoCurrentRun:
         return current
-    found = (unified_one(m, "model_run_id"), unified_one(r, "model_run_id"))
+    found = (single_value(m, "model_run_id"), single_value(r, "model_run_id"))
     return found if all(found) else current
 
 
@@ -124,19 +116,19 @@ def what_changed_asset(
     calibration = calibration_of_row(sim_calibration)
     priors = rates.rates_settings().priors
     frames, tables, unavailable = {}, {}, {}
-
-    def schedule_of(key: str) -> pd.DataFrame:
-        return frame_of_key(schedule, key)
-
+    days = [parse_key(k).game_date for k in context.partition_keys]
+    # One label history for the whole range, as the features asset reads it: every lookup is strictly
+    # before the slot's own date.
+    labels = read_labels(lake_reader, min(days), max(days)).frame
+    history, rates_history = PlayerHistory.from_labels(labels), RatesHistory.from_labels(labels)
     for key in context.partition_keys:
         partition = parse_key(key)
         base_partition = what_changed.base_partition(partition)
         base_location = PartitionLocation.from_key(base_partition.key)
-        labels = read_labels(lake_reader, partition.game_date, partition.game_date).frame
         mins, summary = frame_of_key(minutes_projections, key), frame_of_key(sim_summary, key)
         current_runs = (
-            unified_one(mins, "model_run_id"),
-            unified_one(frame_of_key(rates_projections, key), "model_run_id"),
+            single_value(mins, "model_run_id"),
+            single_value(frame_of_key(rates_projections, key), "model_run_id"),
         )
         if mins.empty or summary.empty:
             # A date without games (or a slot with no one projected): nothing can have moved.
@@ -148,7 +140,9 @@ def what_changed_asset(
             SlateInputs(
                 **{
                     name: frame_of_key(value, key)
-                    for name, value in zip(SILVER, (schedule, roster, injuries, lineups, odds), strict=True)
+                    for name, value in zip(
+                        SILVER_INPUTS, (schedule, roster, injuries, lineups, odds), strict=True
+                    )
                 }
             ),
             pd.Timestamp(partition.run_as_of_ts),
@@ -156,7 +150,7 @@ def what_changed_asset(
         )
         try:
             base_inputs = SlateInputs(**snapshots_at(lake_reader, base_location))
-            if base_inputs.schedule.empty and not schedule_of(key).empty:
+            if base_inputs.schedule.empty and not frame_of_key(schedule, key).empty:
                 raise StaleSource(
                     f"the schedule captured as of {base_partition.key} holds none of the date's games"
                 )
@@ -175,8 +169,8 @@ def what_changed_asset(
             _models(lake_reader, *base_runs),
         )
         scoring = what_changed.Scoring(
-            PlayerHistory.from_labels(labels),
-            RatesHistory.from_labels(labels),
+            history,
+            rates_history,
             priors,
             calibration,
             partition.game_date.isoformat(),

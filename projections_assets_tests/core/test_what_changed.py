@@ -8,7 +8,6 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from projections_assets.contracts import silver as silver_contracts
 from projections_assets.contracts import sim as sim_contracts
 from projections_assets.core import rates, what_changed
 from projections_assets.core.features import PlayerHistory, SlateInputs
@@ -20,18 +19,11 @@ from projections_assets.partitions import SlatePartition, parse_key
 from projections_assets.platform.artifacts import ArtifactStore
 from projections_assets.platform.lake import PartitionLocation
 from projections_assets.platform.publish import load_partition
-from projections_assets_tests.history import LAST, seed_silver
+from projections_assets_tests.history import LAST, SILVER, seed_silver
 
 DAY = LAST + timedelta(days=1)
 SLOTS = ("18:30", "18:45")
 WORLDS = 2000
-SILVER = {
-    "schedule": silver_contracts.SILVER_SCHEDULE,
-    "roster": silver_contracts.SILVER_ROSTER,
-    "injuries": silver_contracts.SILVER_INJURIES,
-    "lineups": silver_contracts.SILVER_LINEUPS,
-    "odds": silver_contracts.SILVER_ODDS,
-}
 
 
 @pytest.fixture(scope="module")
