@@ -14,8 +14,8 @@ import pyarrow.parquet as pq
 
 from projections_assets.cli.export import ExportError, add_slot_arguments, slot_arguments, slot_run_dir
 from projections_assets.contracts.unified import WHAT_CHANGED
-from projections_assets.core.what_changed import lines
-from projections_assets.partitions import InvalidPartitionKey
+from projections_assets.core.what_changed import base_partition, lines
+from projections_assets.partitions import InvalidPartitionKey, parse_key
 from projections_assets.platform.lake import DATA_FILE, Lake
 from projections_assets.settings import resolve_lake_root
 
@@ -35,9 +35,8 @@ def _command(args: argparse.Namespace) -> int:
     table = pq.read_table(run_dir / DATA_FILE).to_pandas()
     if args.player:
         table = table[table["player_name"].str.contains(args.player, case=False, regex=False)]
-    base = table["base_as_of_ts"].iloc[0] if len(table) else None
-    since = f" since {base.tz_convert('America/New_York'):%H:%M} ET" if base is not None else ""
-    print(f"What changed in {key}{since} (DK mean moves of 0.5+):")
+    since = base_partition(parse_key(key)).slot_key
+    print(f"What changed in {key} since {since} ET (DK mean moves of 0.5+):")
     text = lines(table)
     print("\n".join(text) if text else "  nothing" + (f" for {args.player!r}" if args.player else ""))
     return 0

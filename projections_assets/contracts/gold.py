@@ -8,6 +8,7 @@ import pandera.pandas as pa
 from projections_assets.contracts import register
 from projections_assets.contracts.rules import ROWS_PER_TEAM_GAME
 from projections_assets.core.features import FEATURE_COLUMNS, ID_COLUMNS
+from projections_assets.core.lock import LOCK_PREFIX, MODEL_FIELDS
 from projections_assets.nba.calendar import UTC_TS as TS
 from projections_assets.platform.contracts import ContractRule, TableContract
 from projections_assets.platform.lake import TableRef
@@ -192,5 +193,40 @@ MINUTES_WHAT_IF = register(
         asof_column=None,
         allow_empty=True,
         description="Projections at tip - 2 h vs the last slot before tip: each player's change and the outcome.",
+    )
+)
+
+
+CHECK_LOCKED_GAMES_KEEP_THEIR_LOCK = "locked_games_use_their_lock_record"
+
+SLOT_MODELS = register(
+    TableContract(
+        table=TableRef("gold", "slot_models"),
+        schema=pa.DataFrameSchema(
+            {
+                "game_date": pa.Column(str),
+                "as_of_ts": pa.Column(TS),
+                "game_id": pa.Column(str),
+                "tip_ts": pa.Column(TS),
+                "locked": pa.Column(bool),
+                **{name: pa.Column(str, pa.Check.str_length(min_value=1)) for name in MODEL_FIELDS},
+                "models_of": pa.Column(str),
+            },
+            strict=True,
+        ),
+        keys=("game_id",),
+        asof_column=None,
+        allow_empty=True,
+        description=(
+            "The model runs that score each game of the slot: the slot's own (recorded by its first run, "
+            "read back by reruns) or, for a game tipped by the slot, those of its lock record."
+        ),
+        rules=(
+            ContractRule(
+                CHECK_LOCKED_GAMES_KEEP_THEIR_LOCK,
+                "A game tipped at or before the slot is scored with its lock record's models.",
+                lambda df: df[df["locked"] != df["models_of"].str.startswith(LOCK_PREFIX)],
+            ),
+        ),
     )
 )

@@ -144,6 +144,7 @@ _columns = {
     "reason": pa.Column(str),
     "dk_status": pa.Column(str),
     "role": pa.Column(str),
+    "locked": pa.Column(bool),
     **{f"{g}_ts": pa.Column(TS, nullable=True) for g in unified.INPUT_GROUPS},
     **{name: pa.Column(str) for name in unified.MODEL_COLUMNS},
     **_float,
@@ -182,7 +183,7 @@ UNIFIED_PROJECTIONS = register(
             ),
             ContractRule(
                 CHECK_OUT_AT_ZERO,
-                "A player ruled Out has 0 minutes, DK points and ownership.",
+                "A player ruled Out has 0 minutes and DK points, and 0 ownership until his group locks.",
                 unified.out_not_zero,
             ),
         ),

@@ -418,7 +418,9 @@ def minutes_features(
     t = _lineup_columns(t, inputs.lineups)
     t = _odds_columns(t, inputs.odds)
     t = _team_context(t)
-    t["minutes_to_tip"] = (t["tip_ts"] - t["as_of_ts"]) / pd.Timedelta(minutes=1)
+    # A tipped game's clock stops at its tip (its inputs are cut there too), so every slot after the
+    # tip sees the game as its tip slot did (core.lock).
+    t["minutes_to_tip"] = ((t["tip_ts"] - t["as_of_ts"]) / pd.Timedelta(minutes=1)).clip(lower=0.0)
     out = t[[*ID_COLUMNS, *FEATURE_COLUMNS]].copy()
     out["position_group"] = pd.Categorical(out["position_group"], categories=["G", "F", "C"])
     out = out.astype({c: d for c, d in {**ID_COLUMNS, **FEATURE_COLUMNS}.items() if d != "category"})

@@ -8,8 +8,6 @@ ownership model falls back to. Pure pandas, no Dagster.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 import numpy as np
 import pandas as pd
 
@@ -25,7 +23,9 @@ DK_OUT_STATUSES = ("OUT",)
 DK_QUANTILES = tuple(f"dk_{q}" for q in QUANTILES)
 # The input groups whose as-of time and age each row carries, and the silver table each comes from.
 INPUT_GROUPS = ("injury_report", "lineups", "odds", "salaries")
-MODEL_COLUMNS = ("minutes_model_run_id", "rates_model_run_id", "sim_calibration_key", "ownership_model")
+# The runs that scored a row: per game (`gold/slot_models`), and the draft group's ownership model.
+GAME_MODEL_COLUMNS = ("minutes_model_run_id", "rates_model_run_id", "sim_calibration_key")
+MODEL_COLUMNS = (*GAME_MODEL_COLUMNS, "ownership_model")
 # The cold-start ownership (no model promoted): each player's share grows with the cube of his value.
 VALUE_PRIOR_POWER = 3.0
 VALUE_PRIOR = "value_prior"
@@ -168,7 +168,7 @@ def unified_projections(
     injuries: pd.DataFrame,
     home_teams: pd.DataFrame,
     ages: pd.DataFrame,
-    models: Mapping[str, str],
+    models: pd.DataFrame,
     as_of: pd.Timestamp,
     game_date: str,
 ) -> pd.DataFrame:
@@ -179,7 +179,8 @@ def unified_projections(
     without a player id (not matched to a league player) is treated as not projected: status
     `Unmatched`, zeros. `ownership` holds (draft_group_id, dk_player_id, ownership); `home_teams`
     (team_id, is_home) of the slot's teams names each game's home team (`home_team`, DraftKings'
-    abbreviation, for the `Game Info` of exports).
+    abbreviation, for the `Game Info` of exports). `models` holds per game (`game_id`) whether it is
+    `locked` and the minutes, rates and sim runs that scored it; `ownership` its `ownership_model`.
     """
     slate = _draftables(dk_slate)
     proj = _projected(minutes_projections, sim_summary).astype({"player_id": "Int64"})
@@ -212,11 +213,12 @@ def unified_projections(
     rows["dk_p_zero"] = rows["dk_p_zero"].astype("float64").where(~zero, 1.0)
     # A draftable whose game the sim did not reach (not on the slot's schedule) stays NaN: a check fails.
     rows = rows.merge(
-        ownership[["draft_group_id", "dk_player_id", "ownership"]],
+        ownership[["draft_group_id", "dk_player_id", "ownership", "ownership_model"]],
         on=["draft_group_id", "dk_player_id"],
         how="left",
     )
-    rows.loc[zero, "ownership"] = 0.0
+    # A locked group's ownership is the field's at lock (frozen): a player ruled out since keeps his.
+    rows.loc[zero & (pd.to_datetime(rows["lock_ts"], utc=True) > as_of), "ownership"] = 0.0
     rows["value"] = rows["dk_mean"] / (rows["salary"].astype("float64") / 1000.0)
     rows = rows.merge(ages, on="game_id", how="left")
     home = home_teams.drop_duplicates("team_id").astype({"team_id": "Int64"})
@@ -234,8 +236,11 @@ def unified_projections(
     )
     rows["salaries_ts"] = pd.to_datetime(rows["salaries_ts"], utc=True).astype(UTC_TS)
     rows["salaries_age_minutes"] = (as_of - rows["salaries_ts"]).dt.total_seconds() / 60.0
+    per_game = models[["game_id", "locked", *GAME_MODEL_COLUMNS]].astype({"game_id": str})
+    rows = rows.merge(per_game, on="game_id", how="left")
+    rows["locked"] = rows["locked"].astype("boolean").fillna(False).astype(bool)
     for name in MODEL_COLUMNS:
-        rows[name] = models.get(name, "")
+        rows[name] = rows[name].fillna("").astype(str)
     rows["game_date"] = game_date
     rows["as_of_ts"] = pd.Series(as_of, index=rows.index).astype(UTC_TS)
     for column in (f"{g}_ts" for g in INPUT_GROUPS):
@@ -297,6 +302,7 @@ UNIFIED_COLUMNS = (
     "reason",
     "dk_status",
     "role",
+    "locked",
     *PROJECTION_COLUMNS,
     *(f"{g}_ts" for g in INPUT_GROUPS),
     *(f"{g}_age_minutes" for g in INPUT_GROUPS),
@@ -341,10 +347,12 @@ def missing_for_available(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def out_not_zero(df: pd.DataFrame) -> pd.DataFrame:
-    """Players ruled Out with any minutes, DK points or ownership above 0."""
+    """Players ruled Out with any minutes or DK points above 0, or ownership above 0 in a group not yet
+    locked (after lock a player ruled out keeps the ownership the field drafted him at)."""
     out = df["status"] == OUT
-    cols = ["minutes_p90", "play_prob", "dk_mean", "dk_p99", "ownership"]
-    return df[out & (df[cols].fillna(0) > 0).any(axis=1)]
+    cols = ["minutes_p90", "play_prob", "dk_mean", "dk_p99"]
+    owned = (df["ownership"].fillna(0) > 0) & (df["lock_ts"] > df["as_of_ts"])
+    return df[out & ((df[cols].fillna(0) > 0).any(axis=1) | owned)]
 
 
 # --------------------------------------------------------------------------- ownership training rows

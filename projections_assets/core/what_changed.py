@@ -121,6 +121,11 @@ def score(state: SlotState, scoring: Scoring, games: set[str] | None = None) -> 
     return out.reset_index(drop=True)
 
 
+def only_games(state: SlotState, games: set[str]) -> SlotState:
+    """`state` with the inputs of `games` only (e.g. the games not locked by the slot)."""
+    return SlotState(_only_games(state.inputs, games), state.as_of, state.models)
+
+
 def _only_games(inputs: SlateInputs, games: set[str]) -> SlateInputs:
     return SlateInputs(**{n: _rows_of_games(getattr(inputs, n), games) for n in SNAPSHOTS})
 

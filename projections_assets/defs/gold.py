@@ -12,7 +12,7 @@ one.
 
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import date, timedelta
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 
 import dagster as dg
@@ -23,8 +23,11 @@ from pydantic import Field
 from projections_assets.contracts import gold as contracts
 from projections_assets.contracts import labels as label_contracts
 from projections_assets.contracts import silver as silver_contracts
-from projections_assets.core import minutes, training
+from projections_assets.contracts import sim as sim_contracts
+from projections_assets.core import lock, minutes, training
 from projections_assets.core.features import PlayerHistory, SlateInputs
+from projections_assets.core.sim.inputs import calibration_key
+from projections_assets.core.unified import VALUE_PRIOR
 from projections_assets.defs.checks import (
     contract_check_specs,
     contract_outputs,
@@ -34,15 +37,19 @@ from projections_assets.defs.checks import (
 from projections_assets.defs.partitions import SLATE_PARTITIONS
 from projections_assets.defs.resources import (
     MINUTES_MODEL_NAME,
+    OWNERSHIP_MODEL_NAME,
     CurrentMinutesModel,
+    CurrentRatesModel,
     LakeReader,
     partition_inputs_metadata,
 )
+from projections_assets.partitions import SlatePartition, parse_key
 from projections_assets.platform.artifacts import GATES_FILE, ArtifactStore, GateResult, NoCurrentArtifact
 from projections_assets.platform.contracts import TableContract
-from projections_assets.platform.lake import PartitionLocation
-from projections_assets.platform.pointers import PromotionRefused
-from projections_assets.platform.publish import load_partition, verify_run_record
+from projections_assets.platform.lake import Lake, PartitionLocation
+from projections_assets.platform.pointers import PromotionRefused, read_pointer
+from projections_assets.platform.publish import NoCurrentRun, load_partition, verify_run_record
+from projections_assets.platform.records import lock_record_path, read_record, record_once
 
 GROUP = "gold"
 MODEL_NAME = MINUTES_MODEL_NAME
@@ -480,8 +487,8 @@ minutes_model_promotion = build_model_promotion_asset(
     ins={
         "features": dg.AssetIn(dg.AssetKey(contracts.MINUTES_FEATURES.table.key_path)),
         "roster": dg.AssetIn(dg.AssetKey(silver_contracts.SILVER_ROSTER.table.key_path)),
+        "slot_models": dg.AssetIn(dg.AssetKey(contracts.SLOT_MODELS.table.key_path)),
     },
-    deps=[dg.AssetKey(["published", "minutes_model"])],
     partitions_def=SLATE_PARTITIONS,
     check_specs=[
         *contract_check_specs(contracts.MINUTES_PROJECTIONS),
@@ -497,17 +504,23 @@ minutes_model_promotion = build_model_promotion_asset(
     tags={"layer": "gold"},
 )
 def minutes_projections_asset(
-    context: dg.AssetExecutionContext, minutes_model: CurrentMinutesModel, features, roster
+    context: dg.AssetExecutionContext, minutes_model: CurrentMinutesModel, features, roster, slot_models
 ) -> Iterator:
-    """Minutes p10/p50/p90, play probability and team-reconciled expected minutes for every rostered player."""
-    # The resource refused to start the run if no model is promoted (naming the command that trains one).
-    run_id, model_dir = minutes_model.current()
-    model = load_model(str(model_dir))
+    """Minutes p10/p50/p90, play probability and team-reconciled expected minutes for every rostered player,
+    each game from the minutes model run `gold/slot_models` names for it."""
+    columns = list(contracts.MINUTES_PROJECTIONS.schema.columns)
+
+    def project(run_id: str, rows: pd.DataFrame) -> pd.DataFrame:
+        return minutes.project(load_model(str(minutes_model.run_dir(run_id))), rows, run_id, columns)
+
     frames, flagged = {}, {}
     for key in context.partition_keys:
-        frame = frame_of_key(features, key)
-        frames[key] = minutes.project(
-            model, frame, run_id, list(contracts.MINUTES_PROJECTIONS.schema.columns)
+        models = frame_of_key(slot_models, key)
+        frames[key] = lock.by_run(
+            frame_of_key(features, key),
+            lock.runs_by_game(models, "minutes_run_id"),
+            lock.slot_level(models, "minutes_run_id", minutes_model.current()[0]),
+            project,
         )
         flagged[key] = (
             frames[key]
@@ -521,15 +534,158 @@ def minutes_projections_asset(
             )
     yield from roster_projected(context, contracts.MINUTES_PROJECTIONS, frames, roster, "a projection")
     output = frames if len(frames) > 1 else next(iter(frames.values()))
-    metadata = {"model_run_id": run_id, "sanity_flags": dg.MetadataValue.json(flagged)}
+    runs = sorted({r for f in frames.values() for r in f["model_run_id"].unique()})
+    metadata = {"model_run_ids": runs, "sanity_flags": dg.MetadataValue.json(flagged)}
     yield from contract_outputs(context, contracts.MINUTES_PROJECTIONS, output, metadata=metadata)
 
 
+# --------------------------------------------------------------------------- the slot's model runs
+# The first run of a partition records the runs current then; a rerun reads them back, so it scores
+# with the same runs after a promotion (unless configured to re-record). A game tipped by the slot
+# takes its lock record (`<lake>/_pointers/locks/game_date=D/game=G.json`), written once by the first
+# slot at or after its tip (core.lock). Every scoring asset of the slot (minutes, rates, sim,
+# ownership, unified) reads `gold/slot_models` instead of the model pointers.
+
+
+class SlotModelsConfig(dg.Config):
+    rerecord: bool = Field(
+        default=False,
+        description=(
+            "Record the runs current now for the slot's unlocked games instead of reading back what the "
+            "partition's first run recorded (e.g. to rescore a slot with a newly promoted model). Locked "
+            "games keep their lock record either way."
+        ),
+    )
+
+
+def recorded_models(lake: Lake, partition: SlatePartition) -> pd.DataFrame | None:
+    """A slot's `gold/slot_models` as its current run recorded them, None if it never ran."""
+    try:
+        return load_partition(lake, contracts.SLOT_MODELS.table, PartitionLocation.from_slate(partition))
+    except NoCurrentRun:
+        return None
+
+
+def current_ownership_name(lake: Lake) -> str:
+    """The promoted ownership model's run id, or the value prior's name when none is promoted."""
+    try:
+        return ArtifactStore(lake).current(OWNERSHIP_MODEL_NAME)[0]
+    except NoCurrentArtifact:
+        return VALUE_PRIOR
+
+
+def current_models(
+    lake_reader: LakeReader, minutes_model: CurrentMinutesModel, rates_model: CurrentRatesModel
+) -> lock.ModelSet:
+    """The runs the lake's pointers name now."""
+    lake = lake_reader.lake()
+    table = sim_contracts.SIM_CALIBRATION.table
+    entry = read_pointer(lake.pointer_path(table, PartitionLocation.from_key(None)))
+    if entry is None:
+        raise NoCurrentRun(
+            f"{table} was never materialized in the lake {lake.root}: run the train_rates job (it fits the "
+            "sim's calibration beside the rates heads) or `make demo`"
+        )
+    calibration = load_partition(lake, table, PartitionLocation.from_key(None))
+    return lock.ModelSet(
+        minutes_run_id=minutes_model.current()[0],
+        rates_run_id=rates_model.current()[0],
+        sim_calibration_run_id=entry.run_id,
+        sim_calibration_key=calibration_key(calibration),
+        ownership_model=current_ownership_name(lake),
+    )
+
+
+def _lock_of(
+    lake: Lake,
+    partition: SlatePartition,
+    recorded: pd.DataFrame | None,
+    current: lock.ModelSet,
+    run_id: str,
+    written: list[str],
+    game_id: str,
+    tip: pd.Timestamp,
+) -> tuple[lock.ModelSet, str]:
+    """A locked game's models from its lock record, writing the record first if no slot has yet."""
+    path = lock_record_path(lake, partition.game_date.isoformat(), f"game={game_id}")
+    found = read_record(path)
+    if found is None:
+        freeze = lock.freeze_slot(tip.to_pydatetime())
+        # The freeze slot's own record when it ran; the slot writing is the freeze slot when the tip is
+        # on the grid, and then its recorded (or current) runs are the lock's.
+        freeze_record = recorded if freeze == partition else recorded_models(lake, freeze)
+        models, models_of = lock.lock_models(game_id, tip, freeze_record, current, partition)
+        found, wrote = record_once(
+            path,
+            {
+                **models.to_record(),
+                "models_of": models_of,
+                "game_id": game_id,
+                "tip_ts": tip.isoformat(),
+                "freeze_slot": freeze.key,
+                "written_by_slot": partition.key,
+                "written_by_run": run_id,
+            },
+        )
+        if wrote:
+            written.append(f"{partition.game_date.isoformat()}/{game_id}")
+    return lock.ModelSet.from_record(found), str(found["models_of"])
+
+
+@dg.asset(
+    key=contracts.SLOT_MODELS.table.key_path,
+    ins={"schedule": dg.AssetIn(dg.AssetKey(silver_contracts.SILVER_SCHEDULE.table.key_path))},
+    # Lineage of the runs it records (the ownership model's is left out: it trains on slots' projections).
+    deps=[
+        dg.AssetKey(["published", "minutes_model"]),
+        dg.AssetKey(["published", "rates_model"]),
+        dg.AssetKey(sim_contracts.SIM_CALIBRATION.table.key_path),
+    ],
+    partitions_def=SLATE_PARTITIONS,
+    check_specs=contract_check_specs(contracts.SLOT_MODELS),
+    backfill_policy=dg.BackfillPolicy.single_run(),
+    group_name=GROUP,
+    kinds={"parquet"},
+    tags={"layer": "gold"},
+)
+def slot_models_asset(
+    context: dg.AssetExecutionContext,
+    config: SlotModelsConfig,
+    lake_reader: LakeReader,
+    minutes_model: CurrentMinutesModel,
+    rates_model: CurrentRatesModel,
+    schedule,
+) -> Iterator:
+    """The model runs that score each game of the slot: recorded by the partition's first run and read
+    back by its reruns; a game tipped at or before the slot keeps the runs of its lock record."""
+    lake = lake_reader.lake()
+    current = current_models(lake_reader, minutes_model, rates_model)
+    frames, written = {}, []
+    for key in context.partition_keys:
+        partition = parse_key(key)
+        recorded = None if config.rerecord else recorded_models(lake, partition)
+
+        locks = partial(_lock_of, lake, partition, recorded, current, context.run.run_id, written)
+        games = frame_of_key(schedule, key)[["game_id", "tip_ts"]]
+        frames[key] = lock.slot_models(games, partition, current, recorded, locks)
+        locked = frames[key][frames[key]["locked"]]
+        context.log.info(
+            f"{key}: {len(frames[key])} games, {len(locked)} locked"
+            + (" (runs read back from the partition's first run)" if recorded is not None else "")
+        )
+    if written:
+        context.log.info(f"lock records written: {written}")
+    output = frames if len(frames) > 1 else next(iter(frames.values()))
+    metadata = {"current": dg.MetadataValue.json(current.to_record()), "locks_written": written}
+    yield from contract_outputs(context, contracts.SLOT_MODELS, output, metadata=metadata)
+
+
 GOLD_ASSETS = [
+    slot_models_asset,
     minutes_features_asset,
     minutes_training_set_asset,
     minutes_model_asset,
     minutes_model_promotion,
     minutes_projections_asset,
 ]
-SLATE_GOLD_ASSETS = [minutes_features_asset, minutes_projections_asset]
+SLATE_GOLD_ASSETS = [slot_models_asset, minutes_features_asset, minutes_projections_asset]

@@ -22,7 +22,7 @@ from projections_assets.contracts import gold as gold_contracts
 from projections_assets.contracts import labels as label_contracts
 from projections_assets.contracts import rates as contracts
 from projections_assets.contracts import silver as silver_contracts
-from projections_assets.core import minutes, rates, training
+from projections_assets.core import lock, minutes, rates, training
 from projections_assets.core import rates_features as features
 from projections_assets.defs.checks import (
     contract_check_specs,
@@ -332,9 +332,10 @@ rates_model_promotion = build_model_promotion_asset(
     ins={
         "rates_features": dg.AssetIn(dg.AssetKey(contracts.RATES_FEATURES.table.key_path)),
         "roster": dg.AssetIn(dg.AssetKey(silver_contracts.SILVER_ROSTER.table.key_path)),
+        "slot_models": dg.AssetIn(dg.AssetKey(gold_contracts.SLOT_MODELS.table.key_path)),
     },
     # After the slot's minutes projections: the sim reads both, a slot's rates never run ahead of them.
-    deps=[dg.AssetKey(PROMOTION_KEY), dg.AssetKey(gold_contracts.MINUTES_PROJECTIONS.table.key_path)],
+    deps=[dg.AssetKey(gold_contracts.MINUTES_PROJECTIONS.table.key_path)],
     partitions_def=SLATE_PARTITIONS,
     check_specs=[
         *contract_check_specs(contracts.RATES_PROJECTIONS),
@@ -350,21 +351,31 @@ rates_model_promotion = build_model_promotion_asset(
     tags={"layer": "gold"},
 )
 def rates_projections_asset(
-    context: dg.AssetExecutionContext, rates_model: CurrentRatesModel, rates_features, roster
+    context: dg.AssetExecutionContext, rates_model: CurrentRatesModel, rates_features, roster, slot_models
 ) -> Iterator:
-    """Per-minute rates and make rates of every rostered player, from the current rates model."""
-    # The resource refused to start the run if no model is promoted (naming the command that trains one).
-    run_id, model_dir = rates_model.current()
-    model = load_model(str(model_dir))
+    """Per-minute rates and make rates of every rostered player, each game from the rates model run
+    `gold/slot_models` names for it."""
     columns = list(contracts.RATES_PROJECTIONS.schema.columns)
-    frames = {
-        key: rates.project(model, frame_of_key(rates_features, key), run_id, columns)
-        for key in context.partition_keys
-    }
+
+    def project(run_id: str, rows: pd.DataFrame) -> pd.DataFrame:
+        return rates.project(load_model(str(rates_model.run_dir(run_id))), rows, run_id, columns)
+
+    frames = {}
+    for key in context.partition_keys:
+        models = frame_of_key(slot_models, key)
+        frames[key] = lock.by_run(
+            frame_of_key(rates_features, key),
+            lock.runs_by_game(models, "rates_run_id"),
+            lock.slot_level(models, "rates_run_id", rates_model.current()[0]),
+            project,
+        )
     yield from roster_projected(context, contracts.RATES_PROJECTIONS, frames, roster, "rates")
     output = frames if len(frames) > 1 else next(iter(frames.values()))
     yield from contract_outputs(
-        context, contracts.RATES_PROJECTIONS, output, metadata={"model_run_id": run_id}
+        context,
+        contracts.RATES_PROJECTIONS,
+        output,
+        metadata={"model_run_ids": sorted({r for f in frames.values() for r in f["model_run_id"].unique()})},
     )
 
 

@@ -307,7 +307,15 @@ class HttpSources(SourcesResource):
         )
 
 
+def _model_run_dir(lake_root: str | None, name: str, run_id: str) -> Path:
+    path = ArtifactStore(Lake(resolve_lake_root(lake_root))).run_dir(name, run_id)
+    if not path.is_dir():
+        raise NoCurrentArtifact(f"{name} model run {run_id} is not in the lake ({path})")
+    return path
+
+
 MINUTES_MODEL_NAME = "minutes"
+OWNERSHIP_MODEL_NAME = "ownership"
 TRAIN_MINUTES_HINT = (
     "train one with the `train_minutes` job (`dagster job execute -m projections_assets.definitions "
     "-j train_minutes -c CONFIG.yaml`, a training window in its config: README, Minutes) or run `make demo`"
@@ -338,6 +346,10 @@ class CurrentMinutesModel(dg.ConfigurableResource):
                 f"no minutes model has been promoted yet in the lake {lake.root}, and a slate run projects "
                 f"with it: {TRAIN_MINUTES_HINT}"
             ) from exc
+
+    def run_dir(self, run_id: str) -> Path:
+        """The directory of minutes model run `run_id` (a slot's recorded or a game's locked run)."""
+        return _model_run_dir(self.lake_root, MINUTES_MODEL_NAME, run_id)
 
 
 RATES_MODEL_NAME = "rates"
@@ -371,6 +383,10 @@ class CurrentRatesModel(dg.ConfigurableResource):
                 f"no rates model has been promoted yet in the lake {lake.root}, and a slate run projects "
                 f"rates with it: {TRAIN_RATES_HINT}"
             ) from exc
+
+    def run_dir(self, run_id: str) -> Path:
+        """The directory of rates model run `run_id` (a slot's recorded or a game's locked run)."""
+        return _model_run_dir(self.lake_root, RATES_MODEL_NAME, run_id)
 
 
 class OracleResource(dg.ConfigurableResource):

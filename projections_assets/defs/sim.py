@@ -6,33 +6,34 @@ call it and hand the frames to the IO manager. Seeds are keyed by (game_date, pl
 change between two slots keeps its worlds (docs/sim.md).
 """
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import timedelta
+from functools import partial
 
 import dagster as dg
 import pandas as pd
+import pyarrow.parquet as pq
 from pydantic import Field
 
 from projections_assets.contracts import gold as gold_contracts
 from projections_assets.contracts import rates as rates_contracts
 from projections_assets.contracts import silver as silver_contracts
 from projections_assets.contracts import sim as contracts
+from projections_assets.core import lock
 from projections_assets.core.sim import engine, inputs, storage, summary
+from projections_assets.core.sim.inputs import calibration_key
 from projections_assets.defs.checks import contract_check_specs, contract_outputs
 from projections_assets.defs.gold import frame_of_key, read_labels
 from projections_assets.defs.partitions import SLATE_PARTITIONS
 from projections_assets.defs.resources import LakeReader
 from projections_assets.nba.calendar import UTC_TS
-from projections_assets.platform.lake import PartitionLocation
+from projections_assets.platform.lake import DATA_FILE, Lake, PartitionLocation
+from projections_assets.platform.pointers import read_pointer
 
 GROUP = "gold"
 # The rates training set's rows at the last slot before tip carry each game's closing line.
 CLOSING_HORIZON = "last"
-
-
-def _calibration_key(table: pd.DataFrame) -> str:
-    row = table.iloc[0]
-    return f"{row['first_date']}..{row['last_date']}"
+NO_PARTITION = PartitionLocation.from_key(None)
 
 
 @dg.asset(
@@ -90,6 +91,7 @@ SIM_INPUTS = {
     "minutes_features": gold_contracts.MINUTES_FEATURES.table.key_path,
     "rates_projections": rates_contracts.RATES_PROJECTIONS.table.key_path,
     "sim_calibration": contracts.SIM_CALIBRATION.table.key_path,
+    "slot_models": gold_contracts.SLOT_MODELS.table.key_path,
 }
 
 
@@ -104,6 +106,47 @@ def _salaries(reader: LakeReader, location: PartitionLocation) -> pd.DataFrame:
     slate = slate[(slate["as_of_ts"] == location.run_as_of_ts) & slate["player_id"].notna()]
     # A player's classic salary is the same in every draft group of the date.
     return slate.assign(player_id=slate["player_id"].astype("int64"))[["player_id", "salary"]]
+
+
+def calibration_row(lake: Lake, run_id: str, current: pd.DataFrame) -> pd.DataFrame:
+    """The calibration row of run `run_id` (a slot's recorded or a locked game's; '' or the current
+    run: `current`, the asset's input). A refit replaces the current one but keeps every run's directory."""
+    entry = read_pointer(lake.pointer_path(contracts.SIM_CALIBRATION.table, NO_PARTITION))
+    if not run_id or (entry is not None and entry.run_id == run_id):
+        return current
+    path = lake.run_dir(contracts.SIM_CALIBRATION.table, NO_PARTITION, run_id) / DATA_FILE
+    if not path.exists():
+        raise FileNotFoundError(f"sim calibration run {run_id} is not in the lake ({path})")
+    return pq.read_table(path).to_pandas()
+
+
+def _simulate_games(
+    run_id: str,
+    players: pd.DataFrame,
+    *,
+    lines: pd.DataFrame,
+    calibration_row: Callable[[str], pd.DataFrame],
+    game_date: str,
+    worlds: int | None,
+    parts: list[tuple[pd.DataFrame, pd.DataFrame]],
+) -> pd.DataFrame:
+    """Simulate `players`' games with calibration run `run_id`; appends (worlds, summary) to `parts`.
+
+    Each game's worlds depend on its own rows only: games split by calibration run are bit-identical
+    to the same games simulated together.
+    """
+    row = calibration_row(run_id)
+    sim = engine.simulate(
+        players,
+        lines[lines["game_id"].astype(str).isin(set(players["game_id"].astype(str)))],
+        inputs.calibration_of_row(row),
+        game_date,
+        worlds=worlds,
+    )
+    table = summary.summarize(sim)
+    table["calibration_key"] = calibration_key(row)
+    parts.append((storage.worlds_frame(sim), table))
+    return table
 
 
 WORLDS_OUTPUT = "__".join(contracts.SIM_WORLDS.table.key_path)
@@ -155,11 +198,18 @@ def sim_assets(
     minutes_features,
     rates_projections,
     sim_calibration: pd.DataFrame,
+    slot_models,
     lake_reader: LakeReader,
 ) -> Iterator:
     """The slot's worlds and their per-player summary (one step: the summary reads every simulated stat)."""
-    calibration = inputs.calibration_of_row(sim_calibration)
-    calibration_key = _calibration_key(sim_calibration)
+    lake = lake_reader.lake()
+    rows: dict[str, pd.DataFrame] = {}
+
+    def row_of(run_id: str) -> pd.DataFrame:
+        if run_id not in rows:
+            rows[run_id] = calibration_row(lake, run_id, sim_calibration)
+        return rows[run_id]
+
     worlds: dict[str, pd.DataFrame] = {}
     summaries: dict[str, pd.DataFrame] = {}
     for key in context.partition_keys:
@@ -172,25 +222,34 @@ def sim_assets(
             features,
             salaries=_salaries(lake_reader, location),
         )
-        sim = engine.simulate(
-            players,
-            inputs.closing_lines(features),
-            calibration,
-            location.game_date.isoformat(),
+        lines = inputs.closing_lines(features)
+        models = frame_of_key(slot_models, key)
+        parts: list[tuple[pd.DataFrame, pd.DataFrame]] = []
+        simulate = partial(
+            _simulate_games,
+            lines=lines,
+            calibration_row=row_of,
+            game_date=location.game_date.isoformat(),
             worlds=config.worlds,
+            parts=parts,
         )
-        worlds[key] = storage.worlds_frame(sim)
-        table = summary.summarize(sim)
+        lock.by_run(
+            players,
+            lock.runs_by_game(models, "sim_calibration_run_id"),
+            lock.slot_level(models, "sim_calibration_run_id", ""),
+            simulate,
+        )
+        worlds[key] = pd.concat([w for w, _ in parts], ignore_index=True)
+        table = pd.concat([t for _, t in parts], ignore_index=True)
         table.insert(1, "game_date", location.game_date.isoformat())
         table.insert(2, "as_of_ts", pd.Series([location.run_as_of_ts] * len(table), dtype=UTC_TS))
-        table["calibration_key"] = calibration_key
         summaries[key] = table
-        context.log.info(f"{key}: {sim.worlds} worlds of {len(sim.players)} players")
+        context.log.info(f"{key}: {config.worlds or 'configured'} worlds of {len(table)} players")
 
     def one(frames: dict[str, pd.DataFrame]):
         return frames if len(frames) > 1 else next(iter(frames.values()))
 
-    metadata = {"calibration": calibration_key}
+    metadata = {"calibration": sorted({t["calibration_key"].iloc[0] for t in summaries.values() if len(t)})}
     yield from contract_outputs(
         context, contracts.SIM_WORLDS, one(worlds), metadata=metadata, output_name=WORLDS_OUTPUT
     )

@@ -23,7 +23,7 @@ from projections_assets.contracts import rates as rates_contracts
 from projections_assets.contracts import silver as silver_contracts
 from projections_assets.contracts import sim as sim_contracts
 from projections_assets.contracts import unified as contracts
-from projections_assets.core import minutes, ownership_model, unified
+from projections_assets.core import lock, minutes, ownership_model, unified
 from projections_assets.defs.checks import (
     contract_check_specs,
     contract_outputs,
@@ -40,13 +40,15 @@ from projections_assets.defs.gold import (
 )
 from projections_assets.defs.gold import load_model as load_minutes_model
 from projections_assets.defs.partitions import SLATE_PARTITIONS
-from projections_assets.defs.resources import MINUTES_MODEL_NAME, LakeReader
+from projections_assets.defs.resources import MINUTES_MODEL_NAME, OWNERSHIP_MODEL_NAME, LakeReader
 from projections_assets.nba.calendar import UTC_TS
+from projections_assets.partitions import SlatePartition, parse_key
 from projections_assets.platform.artifacts import ArtifactStore, GateResult, NoCurrentArtifact
-from projections_assets.platform.lake import PartitionLocation
+from projections_assets.platform.lake import Lake, PartitionLocation
+from projections_assets.platform.publish import NoCurrentRun, load_partition
+from projections_assets.platform.records import lock_record_path, read_record, record_once
 
 GROUP = "gold"
-OWNERSHIP_MODEL_NAME = "ownership"
 BOOSTER_FILE = "booster.txt"
 RANKER_FILE = "ranker.txt"
 INFO_FILE = "ownership_model.json"
@@ -108,9 +110,73 @@ SLOT_INPUTS = {
 }
 
 
+def ownership_model_of(lake_reader: LakeReader, name: str) -> ownership_model.OwnershipModel | None:
+    """The ownership model run `name` (a slot's recorded one), None for the value prior."""
+    if name == unified.VALUE_PRIOR:
+        return None
+    path = ArtifactStore(lake_reader.lake()).run_dir(OWNERSHIP_MODEL_NAME, name)
+    if not path.is_dir():
+        raise NoCurrentArtifact(f"ownership model run {name} is not in the lake ({path})")
+    return load_model(str(path))
+
+
+def _frozen_ownership(
+    context: dg.AssetExecutionContext, lake: Lake, partition: SlatePartition, out: pd.DataFrame
+) -> pd.DataFrame:
+    """`out` with each locked draft group's ownership as at its lock (its lock record, written once).
+
+    The record holds the ownership of the group's freeze slot (the last slot at or before its lock)
+    when that slot ran, else this slot's (the first after lock to run; the log says so)."""
+    as_of = pd.Timestamp(partition.run_as_of_ts)
+    out = out.copy()
+    for group, rows in out.groupby("draft_group_id"):
+        lock_ts = pd.Timestamp(rows["lock_ts"].iloc[0])
+        if not lock.is_locked(lock_ts, as_of):
+            continue
+        path = lock_record_path(lake, partition.game_date.isoformat(), f"draft_group={int(group)}")
+        record = read_record(path)
+        if record is None:
+            freeze = lock.freeze_slot(lock_ts.to_pydatetime())
+            source, source_rows = partition, rows
+            if freeze != partition:
+                try:
+                    at_freeze = load_partition(
+                        lake, contracts.OWNERSHIP_PROJECTIONS.table, PartitionLocation.from_slate(freeze)
+                    )
+                    source, source_rows = freeze, at_freeze[at_freeze["draft_group_id"] == group]
+                except NoCurrentRun:
+                    context.log.warning(
+                        f"draft group {group} locked at {lock_ts}: its freeze slot {freeze.key} never ran, "
+                        f"so its ownership freezes as {partition.key} projects it"
+                    )
+            record, _ = record_once(
+                path,
+                {
+                    "draft_group_id": int(group),
+                    "lock_ts": lock_ts.isoformat(),
+                    "freeze_slot": freeze.key,
+                    "ownership_of": source.key,
+                    "ownership_model": single_value(source_rows, "ownership_model"),
+                    "ownership": {
+                        str(int(k)): float(v)
+                        for k, v in zip(source_rows["dk_player_id"], source_rows["ownership"], strict=True)
+                    },
+                    "written_by_run": context.run.run_id,
+                },
+            )
+        frozen = {int(k): v for k, v in record["ownership"].items()}
+        # A draftable the lock did not see (none should appear after lock) owns nothing.
+        out.loc[rows.index, "ownership"] = [frozen.get(int(k), 0.0) for k in rows["dk_player_id"]]
+        out.loc[rows.index, "ownership_model"] = str(record["ownership_model"])
+    return out
+
+
 @dg.asset(
     key=contracts.OWNERSHIP_PROJECTIONS.table.key_path,
-    ins={name: dg.AssetIn(dg.AssetKey(path)) for name, path in SLOT_INPUTS.items()},
+    ins={
+        **{name: dg.AssetIn(dg.AssetKey(path)) for name, path in SLOT_INPUTS.items()},
+        "slot_models": dg.AssetIn(dg.AssetKey(gold_contracts.SLOT_MODELS.table.key_path)),
+    },
     partitions_def=SLATE_PARTITIONS,
     check_specs=contract_check_specs(contracts.OWNERSHIP_PROJECTIONS),
     backfill_policy=dg.BackfillPolicy.single_run(),
@@ -125,19 +191,25 @@ def ownership_projections_asset(
     minutes_projections,
     minutes_features,
     sim_summary,
+    slot_models,
 ) -> Iterator:
-    """Projected ownership (percent) of every draft group's players: 800% per group, 0 when ruled out."""
-    model_name, model = current_ownership_model(lake_reader)
-    if model is None:
-        context.log.warning(
-            "no ownership model is promoted yet: ownership comes from the value prior "
-            "(train one with the train_ownership job; docs/unified.md)"
-        )
-    frames = {}
+    """Projected ownership (percent) of every draft group's players: 800% per group, 0 when ruled out,
+    frozen at the group's lock."""
+    frames, names = {}, set()
     for key in context.partition_keys:
-        location = PartitionLocation.from_key(key)
+        partition = parse_key(key)
+        model_name = lock.slot_level(
+            frame_of_key(slot_models, key), "ownership_model", current_ownership_model(lake_reader)[0]
+        )
+        model = ownership_model_of(lake_reader, model_name)
+        if model is None:
+            context.log.warning(
+                f"{key}: no ownership model is promoted yet: ownership comes from the value prior "
+                "(train one with the train_ownership job; docs/unified.md)"
+            )
+        slate = frame_of_key(dk_slate, key)
         candidates = unified.ownership_candidates(
-            frame_of_key(dk_slate, key),
+            slate,
             frame_of_key(minutes_projections, key),
             frame_of_key(minutes_features, key),
             frame_of_key(sim_summary, key),
@@ -145,26 +217,31 @@ def ownership_projections_asset(
         out = candidates[
             ["draft_group_id", "dk_player_id", "player_id", "salary", "dk_mean", "ruled_out"]
         ].copy()
+        locks = slate[["draft_group_id", "lock_ts"]].drop_duplicates("draft_group_id")
+        out = out.merge(locks, on="draft_group_id", how="left")
         out["salary"] = out["salary"].astype("float64")
         out["value"] = out["dk_mean"] / (out["salary"] / 1000.0)
         out["ownership"] = score_ownership(candidates, model).to_numpy()
         out["ownership_model"] = model_name
-        out.insert(0, "game_date", location.game_date.isoformat() if location.game_date else "")
-        out.insert(1, "as_of_ts", pd.Series([location.run_as_of_ts] * len(out), dtype=UTC_TS))
+        out = _frozen_ownership(context, lake_reader.lake(), partition, out).drop(columns=["lock_ts"])
+        out.insert(0, "game_date", partition.game_date.isoformat())
+        out.insert(1, "as_of_ts", pd.Series([partition.run_as_of_ts] * len(out), dtype=UTC_TS))
         frames[key] = out.reset_index(drop=True)
+        names |= set(out["ownership_model"])
     output = frames if len(frames) > 1 else next(iter(frames.values()))
     yield from contract_outputs(
-        context, contracts.OWNERSHIP_PROJECTIONS, output, metadata={"ownership_model": model_name}
+        context, contracts.OWNERSHIP_PROJECTIONS, output, metadata={"ownership_models": sorted(names)}
     )
 
 
 UNIFIED_INPUTS = {
     **SLOT_INPUTS,
     "ownership_projections": contracts.OWNERSHIP_PROJECTIONS.table.key_path,
-    "rates_projections": rates_contracts.RATES_PROJECTIONS.table.key_path,
     "injuries": silver_contracts.SILVER_INJURIES.table.key_path,
     "lineups": silver_contracts.SILVER_LINEUPS.table.key_path,
     "odds": silver_contracts.SILVER_ODDS.table.key_path,
+    "rates_projections": rates_contracts.RATES_PROJECTIONS.table.key_path,
+    "slot_models": gold_contracts.SLOT_MODELS.table.key_path,
 }
 
 
@@ -174,6 +251,30 @@ def single_value(frame: pd.DataFrame, column: str) -> str:
     if len(values) > 1:
         raise ValueError(f"{column} names {len(values)} runs in one slot: {values}")
     return values[0] if values else ""
+
+
+def _models_by_game(
+    slot_models: pd.DataFrame, minutes: pd.DataFrame, rates: pd.DataFrame, summary: pd.DataFrame
+) -> pd.DataFrame:
+    """Per game: whether the slot locked it, and the runs its rows actually came from (the tables' own
+    columns, so a row never names a run other than the one that scored it)."""
+
+    def runs(frame: pd.DataFrame, column: str, name: str) -> pd.DataFrame:
+        return (
+            frame[["game_id", column]]
+            .astype({"game_id": str})
+            .drop_duplicates("game_id")
+            .rename(columns={column: name})
+        )
+
+    out = slot_models[["game_id", "locked"]].astype({"game_id": str})
+    for frame, column, name in (
+        (minutes, "model_run_id", "minutes_model_run_id"),
+        (rates, "model_run_id", "rates_model_run_id"),
+        (summary, "calibration_key", "sim_calibration_key"),
+    ):
+        out = out.merge(runs(frame, column, name), on="game_id", how="left")
+    return out
 
 
 @dg.asset(
@@ -197,6 +298,7 @@ def unified_projections_asset(
     injuries,
     lineups,
     odds,
+    slot_models,
 ) -> Iterator:
     """The table a DFS player acts on: one row per draft group and draftable player, with every projection,
     ownership, value, the age of each input and the run of each model used."""
@@ -207,12 +309,9 @@ def unified_projections_asset(
         as_of = pd.Timestamp(location.run_as_of_ts)
         slate, minutes, summary = (frame_of_key(f, key) for f in (dk_slate, minutes_projections, sim_summary))
         ownership = frame_of_key(ownership_projections, key)
-        models = {
-            "minutes_model_run_id": single_value(minutes, "model_run_id"),
-            "rates_model_run_id": single_value(frame_of_key(rates_projections, key), "model_run_id"),
-            "sim_calibration_key": single_value(summary, "calibration_key"),
-            "ownership_model": single_value(ownership, "ownership_model"),
-        }
+        models = _models_by_game(
+            frame_of_key(slot_models, key), minutes, frame_of_key(rates_projections, key), summary
+        )
         inj = frame_of_key(injuries, key)
         ages = unified.input_ages(as_of, inj, frame_of_key(lineups, key), frame_of_key(odds, key))
         frames[key] = unified.unified_projections(
@@ -250,11 +349,14 @@ OWNERSHIP_PROMOTION_GATES = (CHECK_NO_WORSE, CHECK_BEATS_VALUE)
 HOLDOUT_SHARE = 0.3
 
 
-def _trained_through(lake_reader: LakeReader, minutes_run: str, calibration_key: str) -> str:
-    """The last game date any model behind a slot's projections was trained or calibrated on."""
+def _trained_through(lake_reader: LakeReader, minutes_runs: pd.Series, calibration_keys: pd.Series) -> str:
+    """The last game date any model behind a slot's projections was trained or calibrated on (a slot
+    after some tips holds the locked games' runs beside its own: the latest of all counts)."""
     store = ArtifactStore(lake_reader.lake())
-    info = load_minutes_model(str(store.run_dir(MINUTES_MODEL_NAME, minutes_run))).info
-    dates = [str(info["calibration_dates"][1]), calibration_key.split("..")[-1]]
+    dates = [key.split("..")[-1] for key in calibration_keys.dropna().astype(str).unique()]
+    for run in minutes_runs.dropna().astype(str).unique():
+        info = load_minutes_model(str(store.run_dir(MINUTES_MODEL_NAME, run))).info
+        dates.append(str(info["calibration_dates"][1]))
     return max(dates)
 
 
@@ -300,9 +402,7 @@ def ownership_training_set_asset(
             slate, at["minutes_projections"], at["minutes_features"], at["sim_summary"]
         )
         through = _trained_through(
-            lake_reader,
-            single_value(at["minutes_projections"], "model_run_id"),
-            single_value(at["sim_summary"], "calibration_key"),
+            lake_reader, at["minutes_projections"]["model_run_id"], at["sim_summary"]["calibration_key"]
         )
         candidates = candidates.merge(groups, on="draft_group_id")
         candidates["game_date"] = str(at["minutes_projections"]["game_date"].iloc[0])

@@ -13,35 +13,33 @@ import pandas as pd
 
 from projections_assets.contracts import gold as gold_contracts
 from projections_assets.contracts import published as published_contracts
-from projections_assets.contracts import rates as rates_contracts
 from projections_assets.contracts import sim as sim_contracts
 from projections_assets.contracts import unified as contracts
-from projections_assets.core import rates, what_changed
+from projections_assets.core import lock, rates, what_changed
 from projections_assets.core.features import PlayerHistory, SlateInputs
 from projections_assets.core.rates_features import RatesHistory
 from projections_assets.core.sim.inputs import calibration_of_row
 from projections_assets.core.snapshots import StaleSource
 from projections_assets.core.teams import UnknownTeam
 from projections_assets.defs.checks import contract_check_specs, contract_outputs
-from projections_assets.defs.gold import SILVER_INPUTS, frame_of_key, read_labels
+from projections_assets.defs.gold import SILVER_INPUTS, frame_of_key, read_labels, recorded_models
 from projections_assets.defs.gold import load_model as load_minutes_model
 from projections_assets.defs.partitions import SLATE_PARTITIONS
 from projections_assets.defs.rates import load_model as load_rates_model
 from projections_assets.defs.resources import MINUTES_MODEL_NAME, RATES_MODEL_NAME, LakeReader
 from projections_assets.defs.silver import snapshots_at
-from projections_assets.defs.unified import single_value
+from projections_assets.defs.sim import calibration_row
 from projections_assets.nba.calendar import UTC_TS
 from projections_assets.partitions import parse_key
 from projections_assets.platform.artifacts import ArtifactStore
 from projections_assets.platform.lake import PartitionLocation
-from projections_assets.platform.publish import NoCurrentRun, load_partition
 
 GROUP = "gold"
 INPUTS = {
     **{name: c.table.key_path for name, c in SILVER_INPUTS.items()},
     "minutes_projections": gold_contracts.MINUTES_PROJECTIONS.table.key_path,
-    "rates_projections": rates_contracts.RATES_PROJECTIONS.table.key_path,
     "sim_summary": sim_contracts.SIM_SUMMARY.table.key_path,
+    "slot_models": gold_contracts.SLOT_MODELS.table.key_path,
 }
 
 
@@ -55,18 +53,14 @@ def _models(lake_reader: LakeReader, minutes_run: str, rates_run: str) -> what_c
     )
 
 
-def _base_models(
-    lake_reader: LakeReader, base: PartitionLocation, current: tuple[str, str]
-) -> tuple[str, str]:
-    """The model runs the base partition recorded in its projections, or the current slot's if it never ran."""
-    lake = lake_reader.lake()
-    try:
-        m = load_partition(lake, gold_contracts.MINUTES_PROJECTIONS.table, base)
-        r = load_partition(lake, rates_contracts.RATES_PROJECTIONS.table, base)
-    except NoCurrentRun:
-        return current
-    found = (single_value(m, "model_run_id"), single_value(r, "model_run_id"))
-    return found if all(found) else current
+def _slot_runs(models: pd.DataFrame | None, fallback: tuple[str, str]) -> tuple[str, str]:
+    """The (minutes, rates) runs of a slot's unlocked games in its `gold/slot_models`, else `fallback`."""
+    if models is None or models.empty:
+        return fallback
+    return (
+        lock.slot_level(models, "minutes_run_id", fallback[0]),
+        lock.slot_level(models, "rates_run_id", fallback[1]),
+    )
 
 
 def _typed(parts: pd.DataFrame, partition, base_partition) -> pd.DataFrame:
@@ -106,14 +100,13 @@ def what_changed_asset(
     lineups,
     odds,
     minutes_projections,
-    rates_projections,
     sim_summary,
+    slot_models,
     sim_calibration: pd.DataFrame,
 ) -> Iterator:
     """What changed and why: every player whose DK mean moved by 0.5+ since the previous report slot, his
     change split among input groups (model version, slate, odds, lineups, opponents', teammates' and his
     own status, time to tip); the parts sum exactly to the change."""
-    calibration = calibration_of_row(sim_calibration)
     priors = rates.rates_settings().priors
     frames, tables, unavailable = {}, {}, {}
     days = [parse_key(k).game_date for k in context.partition_keys]
@@ -126,27 +119,31 @@ def what_changed_asset(
         base_partition = what_changed.base_partition(partition)
         base_location = PartitionLocation.from_key(base_partition.key)
         mins, summary = frame_of_key(minutes_projections, key), frame_of_key(sim_summary, key)
-        current_runs = (
-            single_value(mins, "model_run_id"),
-            single_value(frame_of_key(rates_projections, key), "model_run_id"),
-        )
-        if mins.empty or summary.empty:
-            # A date without games (or a slot with no one projected): nothing can have moved.
+        models = frame_of_key(slot_models, key)
+        current_runs = _slot_runs(models, ("", ""))
+        # A game locked by the slot is frozen as at its tip (core.lock): it is explained up to its tip.
+        unlocked = set(models.loc[~models["locked"], "game_id"].astype(str))
+        if mins.empty or summary.empty or not unlocked:
+            # A date without games (or a slot with no one projected, or every game tipped and frozen):
+            # nothing can have moved.
             frames[key] = _typed(what_changed.explain_empty().assign(detail=""), partition, base_partition)
-            tables[key] = "No games in this slot."
+            tables[key] = "Every game has tipped: frozen." if len(models) else "No games in this slot."
             continue
-        base_runs = _base_models(lake_reader, base_location, current_runs)
-        current = what_changed.SlotState(
-            SlateInputs(
-                **{
-                    name: frame_of_key(value, key)
-                    for name, value in zip(
-                        SILVER_INPUTS, (schedule, roster, injuries, lineups, odds), strict=True
-                    )
-                }
+        base_runs = _slot_runs(recorded_models(lake_reader.lake(), base_partition), current_runs)
+        current = what_changed.only_games(
+            what_changed.SlotState(
+                SlateInputs(
+                    **{
+                        name: frame_of_key(value, key)
+                        for name, value in zip(
+                            SILVER_INPUTS, (schedule, roster, injuries, lineups, odds), strict=True
+                        )
+                    }
+                ),
+                pd.Timestamp(partition.run_as_of_ts),
+                _models(lake_reader, *current_runs),
             ),
-            pd.Timestamp(partition.run_as_of_ts),
-            _models(lake_reader, *current_runs),
+            unlocked,
         )
         try:
             base_inputs = SlateInputs(**snapshots_at(lake_reader, base_location))
@@ -163,16 +160,23 @@ def what_changed_asset(
             frames[key] = _typed(what_changed.explain_empty().assign(detail=""), partition, base_partition)
             tables[key] = f"No base: nothing was captured as of {base_partition.key} ({exc})."
             continue
-        base = what_changed.SlotState(
-            base_inputs,
-            pd.Timestamp(base_partition.run_as_of_ts),
-            _models(lake_reader, *base_runs),
+        base = what_changed.only_games(
+            what_changed.SlotState(
+                base_inputs,
+                pd.Timestamp(base_partition.run_as_of_ts),
+                _models(lake_reader, *base_runs),
+            ),
+            unlocked,
         )
         scoring = what_changed.Scoring(
             history,
             rates_history,
             priors,
-            calibration,
+            calibration_of_row(
+                calibration_row(
+                    lake_reader.lake(), lock.slot_level(models, "sim_calibration_run_id", ""), sim_calibration
+                )
+            ),
             partition.game_date.isoformat(),
             int(summary["worlds"].iloc[0]),
         )

@@ -99,6 +99,13 @@ def test_the_rules_find_disordered_quantiles_and_out_players_with_points() -> No
             "status": ["Available", "Out"],
         }
     )
+    rows["as_of_ts"] = pd.Timestamp("2026-01-17T23:30Z")
+    rows["lock_ts"] = pd.Timestamp("2026-01-18T00:00Z")
     rows.loc[0, "dk_p90"] = 0.5
     assert unified.disordered_quantiles(rows).index.tolist() == [0]
     assert unified.out_not_zero(rows).index.tolist() == [1]
+    # Ruled out after his group locked: he keeps the ownership the field drafted him at, not his points.
+    late = rows.assign(lock_ts=pd.Timestamp("2026-01-17T23:00Z"))
+    late.loc[1, ["dk_mean", "ownership"]] = [0.0, 7.5]
+    assert unified.out_not_zero(late).empty
+    assert unified.out_not_zero(late.assign(lock_ts=rows["lock_ts"])).index.tolist() == [1]

@@ -31,6 +31,7 @@ from projections_assets.defs.gold import (
     minutes_model_promotion,
     minutes_projections_asset,
     no_worse_gate,
+    slot_models_asset,
 )
 from projections_assets.defs.silver import SILVER_ASSETS
 from projections_assets.platform.artifacts import GATES_FILE, ArtifactStore
@@ -40,14 +41,16 @@ from projections_assets.platform.publish import load_partition, publish_partitio
 from projections_assets_tests.history import LAST, SLOTS, TRAINING, history_resources
 
 
-def _slate_gold(key: str, res, instance) -> dg.ExecuteInProcessResult:
-    """Features and projections of one partition, over the silver already in the lake."""
+def _slate_gold(key: str, res, instance, rerecord: bool = False) -> dg.ExecuteInProcessResult:
+    """Features and projections of one partition, over the silver already in the lake (`rerecord`: with
+    the models current now, not those the partition's first run recorded)."""
     return dg.materialize(
         [*SILVER_ASSETS, *SLATE_GOLD_ASSETS],
         selection=[a.key for a in SLATE_GOLD_ASSETS],
         partition_key=key,
         resources=res,
         instance=instance,
+        run_config=dg.RunConfig(ops={slot_models_asset.op.name: {"config": {"rerecord": rerecord}}}),
     )
 
 
@@ -275,8 +278,9 @@ def test_an_operator_pins_the_model_back_to_a_candidate_that_passed(history, cap
         "ops",
         (CHECK_NO_WORSE,),
     )
-    # The slate scores with the pinned model.
+    # The slate scores with the pinned model once the slot re-records its runs (a plain rerun reads back
+    # the runs its first run recorded).
     key = f"{LAST.isoformat()}|17:00"
-    assert _slate_gold(key, res, instance).success
+    assert _slate_gold(key, res, instance, rerecord=True).success
     proj = load_partition(lake, contracts.MINUTES_PROJECTIONS.table, PartitionLocation.from_key(key))
     assert (proj["model_run_id"] == trained.run_id).all()

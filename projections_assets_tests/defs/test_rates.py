@@ -16,6 +16,7 @@ from projections_assets.defs.gold import (
     CHECK_PARITY,
     CHECK_ROSTER_PROJECTED,
     SLATE_GOLD_ASSETS,
+    slot_models_asset,
 )
 from projections_assets.defs.rates import (
     CHECK_BEATS_BASELINE,
@@ -33,6 +34,7 @@ from projections_assets.platform.publish import load_partition, publish_partitio
 from projections_assets_tests.history import LAST, RATES_TRAINING, history_resources
 
 SLATE = [*SILVER_ASSETS, *SLATE_GOLD_ASSETS, *SLATE_RATES_ASSETS]
+RERECORD = dg.RunConfig(ops={slot_models_asset.op.name: {"config": {"rerecord": True}}})
 
 
 def _slate_rates(key: str, res, instance, **kwargs) -> dg.ExecuteInProcessResult:
@@ -182,7 +184,8 @@ def test_a_candidate_that_fails_a_gate_is_refused_by_a_later_promotion(history) 
     ).success
     assert store.current(MODEL_NAME)[0] == "second"
     key = f"{LAST.isoformat()}|17:00"
-    assert _slate_rates(key, res, instance).success
+    # The slot records the runs it scores with: re-record to rescore it with the promoted one.
+    assert _slate_rates(key, res, instance, run_config=RERECORD).success
     proj = load_partition(lake, contracts.RATES_PROJECTIONS.table, PartitionLocation.from_key(key))
     assert (proj["model_run_id"] == "second").all() and np.isfinite(proj["rate_ast"]).all()
 

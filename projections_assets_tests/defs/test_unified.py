@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from datetime import timedelta
 
 import dagster as dg
 import numpy as np
+import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
@@ -16,17 +18,19 @@ from projections_assets.contracts import silver as silver_contracts
 from projections_assets.contracts import sim as sim_contracts
 from projections_assets.contracts import unified as contracts
 from projections_assets.contracts.published import SLATE_PUBLICATION
-from projections_assets.core import unified
+from projections_assets.core import lock, minutes, unified
 from projections_assets.defs.bronze import BRONZE_SLATE_ASSETS, bronze_boxscores, bronze_contest_standings
-from projections_assets.defs.gold import SLATE_GOLD_ASSETS
+from projections_assets.defs.gold import CHECK_NO_WORSE, SLATE_GOLD_ASSETS, slot_models_asset
 from projections_assets.defs.jobs import PUBLISHED_SLATE
 from projections_assets.defs.labels import game_labels_asset, ownership_labels_asset
 from projections_assets.defs.rates import SLATE_RATES_ASSETS
+from projections_assets.defs.resources import MINUTES_MODEL_NAME
 from projections_assets.defs.silver import SILVER_ASSETS
 from projections_assets.defs.sim import SLATE_SIM_ASSETS, sim_assets
 from projections_assets.defs.unified import CHECK_BEATS_VALUE, OWNERSHIP_TRAINING_ASSETS, SLATE_UNIFIED_ASSETS
 from projections_assets.defs.what_changed import WHAT_CHANGED_ASSETS
 from projections_assets.parsers.dk_salaries import parse_dk_salaries
+from projections_assets.platform.artifacts import ArtifactStore, GateResult
 from projections_assets.platform.lake import DATA_FILE, PartitionLocation, TableRef
 from projections_assets.platform.pointers import read_pointer
 from projections_assets.platform.publish import load_partition, slate_pointer_path
@@ -338,7 +342,15 @@ def test_the_ownership_model_trains_on_the_lakes_own_projections_at_lock_and_is_
     gate = checks[CHECK_BEATS_VALUE]
     assert trained.success is gate
     if gate:
-        rerun = run(UNIFIED_KEYS, key)
+        # The slot recorded the value prior: re-recording its runs rescores it with the promoted model.
+        rerun = dg.materialize(
+            ALL,
+            selection=[slot_models_asset.key, *UNIFIED_KEYS],
+            partition_key=key,
+            resources=res,
+            instance=instance,
+            run_config=dg.RunConfig(ops={slot_models_asset.op.name: {"config": {"rerecord": True}}}),
+        )
         table = _table_at(lake, contracts.UNIFIED_PROJECTIONS, key)
         assert table["ownership_model"].iloc[0] == trained.run_id
         assert rerun.success
@@ -346,3 +358,95 @@ def test_the_ownership_model_trains_on_the_lakes_own_projections_at_lock_and_is_
 
 def _table_at(lake, contract, key):
     return load_partition(lake, contract.table, PartitionLocation.from_key(key))
+
+
+# --------------------------------------------------------------------------- lock and late swap
+# The test league's first date after the history: one game tips at 16:00, two at 19:00 (the Main
+# group's lock), one each at 20:30, 21:00 and 22:00; the All Day group locks at 16:00.
+FIRST_TIP, SECOND_TIP = "19:00", "20:30"
+SECOND_MODEL = "promoted-between-tips"
+FROZEN = [*unified.PROJECTION_COLUMNS, "status", *unified.MODEL_COLUMNS]
+
+
+def _promote_a_second_minutes_model(lake) -> str:
+    """The current minutes model with its band moved up 3 minutes, gated and promoted; the old run id."""
+    store = ArtifactStore(lake)
+    old, directory = store.current(MINUTES_MODEL_NAME)
+    model = minutes.MinutesModel.load(directory)
+    shifted = dataclasses.replace(model, band_shift={q: s + 3.0 for q, s in model.band_shift.items()})
+    gate = GateResult(name=CHECK_NO_WORSE, status="passed", summary="a second model for the lock test")
+    store.write(MINUTES_MODEL_NAME, SECOND_MODEL, shifted.save, gates=[gate])
+    assert store.promote(MINUTES_MODEL_NAME, SECOND_MODEL, gates=(CHECK_NO_WORSE,)).moved
+    return old
+
+
+def _rows(lake, slot, games):
+    table = _table_at(lake, contracts.UNIFIED_PROJECTIONS, f"{DAYS[0].isoformat()}|{slot}")
+    rows = table[table["game_id"].isin(games)]
+    return rows.set_index(["draft_group_id", "dk_player_id"]).sort_index()
+
+
+def test_a_tipped_game_keeps_its_tip_rows_and_models_across_a_promotion_while_others_update(
+    slot, league_dir
+) -> None:
+    lake, _, run, *_ = slot
+    day = DAYS[0].isoformat()
+    slots = (FIRST_TIP, "19:15", SECOND_TIP, "20:45")
+    seed_silver(lake, league_dir, (DAYS[0],), slots)
+    for s in slots:
+        run(DRAFTABLES, f"{day}|{s}")
+    schedule = _table_at(lake, silver_contracts.SILVER_SCHEDULE, f"{day}|{FIRST_TIP}")
+    tip_et = schedule["tip_ts"].dt.tz_convert("America/New_York").dt.strftime("%H:%M")
+    at_first = set(schedule.loc[tip_et == FIRST_TIP, "game_id"])
+    at_second = set(schedule.loc[tip_et == SECOND_TIP, "game_id"])
+    later = set(schedule.loc[tip_et > SECOND_TIP, "game_id"])
+    assert len(at_first) == 2 and len(at_second) == 1 and later
+
+    run(CHAIN, f"{day}|{FIRST_TIP}")
+    first_bytes = _data_bytes(lake, contracts.UNIFIED_PROJECTIONS.table, f"{day}|{FIRST_TIP}")
+    old = _promote_a_second_minutes_model(lake)
+    run(CHAIN, f"{day}|19:15")
+    run(CHAIN, f"{day}|20:45")
+    # The second tip's own slot runs last, as a late backfill would: its rows are what 20:45 froze.
+    run(CHAIN, f"{day}|{SECOND_TIP}")
+
+    # The first tip's games: in every later slot, exactly their 19:00 rows with the models current then.
+    frozen = _rows(lake, FIRST_TIP, at_first)
+    assert (frozen["minutes_model_run_id"] == old).all() and frozen["locked"].all()
+    for later_slot in ("19:15", SECOND_TIP, "20:45"):
+        pd.testing.assert_frame_equal(_rows(lake, later_slot, at_first)[FROZEN], frozen[FROZEN])
+    # The games still to tip at 19:15 were scored with the new model, and moved.
+    open_at_1915 = _rows(lake, "19:15", at_second | later)
+    assert (open_at_1915["minutes_model_run_id"] == SECOND_MODEL).all()
+    assert not open_at_1915["locked"].any()
+    # The second tip's game, promoted before its tip: the new model, frozen at 20:30 (a slot that ran
+    # after 20:45 and gives the same rows).
+    second = _rows(lake, SECOND_TIP, at_second)
+    assert (second["minutes_model_run_id"] == SECOND_MODEL).all() and second["locked"].all()
+    pd.testing.assert_frame_equal(_rows(lake, "20:45", at_second)[FROZEN], second[FROZEN])
+    # The Main group locked at 19:00: its ownership is 19:00's in every later slot.
+    main_group = _rows(lake, FIRST_TIP, at_first | at_second | later)
+    main_id = int(
+        _table_at(lake, silver_contracts.SILVER_DK_SLATE, f"{day}|{FIRST_TIP}")
+        .query("slate == 'Main'")["draft_group_id"]
+        .iloc[0]
+    )
+    at_lock = main_group.loc[main_id, "ownership"]
+    for later_slot in ("19:15", "20:45"):
+        ownership = _rows(lake, later_slot, at_first | at_second | later).loc[main_id, "ownership"]
+        pd.testing.assert_series_equal(ownership, at_lock)
+    # Each lock is recorded once, naming the slot whose models it holds.
+    models = _table_at(lake, gold_contracts.SLOT_MODELS, f"{day}|20:45").set_index("game_id")
+    assert set(models.loc[list(at_first), "models_of"]) == {f"{lock.LOCK_PREFIX}{day}|{FIRST_TIP}"}
+    assert set(models.loc[list(at_second), "models_of"]) == {f"{lock.LOCK_PREFIX}{day}|20:45"}
+    assert set(models.loc[list(later), "models_of"]) == {lock.THIS_SLOT}
+
+    # A rerun of the 19:00 partition after the promotion scores with the runs it recorded: same bytes.
+    run(CHAIN, f"{day}|{FIRST_TIP}")
+    assert _data_bytes(lake, contracts.UNIFIED_PROJECTIONS.table, f"{day}|{FIRST_TIP}") == first_bytes
+
+
+def _data_bytes(lake, table, key) -> bytes:
+    pointer = read_pointer(lake.pointer_path(table, PartitionLocation.from_key(key)))
+    assert pointer is not None
+    return (lake.root / pointer.path / DATA_FILE).read_bytes()

@@ -119,3 +119,9 @@ def calibration_of_row(table: pd.DataFrame) -> SimCalibration:
     if len(table) != 1:
         raise ValueError(f"gold/sim_calibration holds {len(table)} rows; exactly one is expected")
     return SimCalibration.from_dict(json.loads(str(table["calibration_json"].iloc[0])))
+
+
+def calibration_key(table: pd.DataFrame) -> str:
+    """How a calibration row (`gold/sim_calibration`) is named in the tables it scored: its label window."""
+    row = table.iloc[0]
+    return f"{row['first_date']}..{row['last_date']}"
