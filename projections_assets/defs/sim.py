@@ -244,7 +244,8 @@ def sim_assets(
         table.insert(1, "game_date", location.game_date.isoformat())
         table.insert(2, "as_of_ts", pd.Series([location.run_as_of_ts] * len(table), dtype=UTC_TS))
         summaries[key] = table
-        context.log.info(f"{key}: {config.worlds or 'configured'} worlds of {len(table)} players")
+        n_worlds = int(table["worlds"].iloc[0]) if len(table) else 0
+        context.log.info(f"{key}: {n_worlds} worlds of {len(table)} players")
 
     def one(frames: dict[str, pd.DataFrame]):
         return frames if len(frames) > 1 else next(iter(frames.values()))
