@@ -96,12 +96,22 @@ class Scoring:
     worlds: int
 
 
-def score(state: SlotState, scoring: Scoring, games: set[str] | None = None) -> pd.DataFrame:
-    """Per player of `games` (all: None): status and DK mean as the live chain scores the slot."""
+@dataclass(frozen=True)
+class SlotScores:
+    """A slot scored as the live chain scores it: minutes features, minutes projections (reconciled, with
+    role), and the sim's per-player summary."""
+
+    features: pd.DataFrame
+    minutes: pd.DataFrame
+    summary: pd.DataFrame
+
+
+def score_frames(state: SlotState, scoring: Scoring, games: set[str] | None = None) -> SlotScores | None:
+    """The live chain's pieces on `state` (its `games` only; all: None); None when no one is projected."""
     inputs = state.inputs if games is None else _only_games(state.inputs, games)
     features = partition_features(inputs, scoring.history)
     if features.empty:
-        return pd.DataFrame(columns=["game_id", "team_id", "player_id", "status", "dk_mean"])
+        return None
     scored = minutes.reconcile(minutes.predict(state.models.minutes, features))
     scored["role"] = minutes.role_bucket(features)
     rated = rates_features(features, scoring.rates_history, scoring.priors)
@@ -114,8 +124,18 @@ def score(state: SlotState, scoring: Scoring, games: set[str] | None = None) -> 
         scoring.game_date,
         worlds=scoring.worlds,
     )
-    means = summarize(sim)[["player_id", "dk_mean"]]
-    out = scored[["game_id", "team_id", "player_id", "status"]].merge(means, on="player_id", how="left")
+    return SlotScores(features, scored, summarize(sim))
+
+
+def score(state: SlotState, scoring: Scoring, games: set[str] | None = None) -> pd.DataFrame:
+    """Per player of `games` (all: None): status and DK mean as the live chain scores the slot."""
+    scores = score_frames(state, scoring, games)
+    if scores is None:
+        return pd.DataFrame(columns=["game_id", "team_id", "player_id", "status", "dk_mean"])
+    means = scores.summary[["player_id", "dk_mean"]]
+    out = scores.minutes[["game_id", "team_id", "player_id", "status"]].merge(
+        means, on="player_id", how="left"
+    )
     out["dk_mean"] = out["dk_mean"].fillna(0.0)
     out["game_id"] = out["game_id"].astype(str)
     return out.reset_index(drop=True)

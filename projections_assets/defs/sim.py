@@ -108,11 +108,12 @@ def _salaries(reader: LakeReader, location: PartitionLocation) -> pd.DataFrame:
     return slate.assign(player_id=slate["player_id"].astype("int64"))[["player_id", "salary"]]
 
 
-def calibration_row(lake: Lake, run_id: str, current: pd.DataFrame) -> pd.DataFrame:
+def calibration_row(lake: Lake, run_id: str, current: pd.DataFrame | None = None) -> pd.DataFrame:
     """The calibration row of run `run_id` (a slot's recorded or a locked game's; '' or the current
-    run: `current`, the asset's input). A refit replaces the current one but keeps every run's directory."""
+    run: `current`, the asset's input, when given). A refit replaces the current one but keeps every
+    run's directory."""
     entry = read_pointer(lake.pointer_path(contracts.SIM_CALIBRATION.table, NO_PARTITION))
-    if not run_id or (entry is not None and entry.run_id == run_id):
+    if current is not None and (not run_id or (entry is not None and entry.run_id == run_id)):
         return current
     path = lake.run_dir(contracts.SIM_CALIBRATION.table, NO_PARTITION, run_id) / DATA_FILE
     if not path.exists():

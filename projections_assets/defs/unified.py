@@ -23,7 +23,12 @@ from projections_assets.contracts import rates as rates_contracts
 from projections_assets.contracts import silver as silver_contracts
 from projections_assets.contracts import sim as sim_contracts
 from projections_assets.contracts import unified as contracts
-from projections_assets.core import lock, minutes, ownership_model, unified
+from projections_assets.core import lock, minutes, ownership_model, rates, unified, what_changed
+from projections_assets.core.features import PlayerHistory, SlateInputs
+from projections_assets.core.rates_features import RatesHistory
+from projections_assets.core.sim.inputs import calibration_of_row
+from projections_assets.core.snapshots import StaleSource
+from projections_assets.core.teams import UnknownTeam
 from projections_assets.defs.checks import (
     contract_check_specs,
     contract_outputs,
@@ -37,10 +42,19 @@ from projections_assets.defs.gold import (
     frame_of_key,
     gate_check_results,
     model_metrics_table,
+    read_labels,
 )
 from projections_assets.defs.gold import load_model as load_minutes_model
 from projections_assets.defs.partitions import SLATE_PARTITIONS
-from projections_assets.defs.resources import MINUTES_MODEL_NAME, OWNERSHIP_MODEL_NAME, LakeReader
+from projections_assets.defs.rates import load_model as load_rates_model
+from projections_assets.defs.resources import (
+    MINUTES_MODEL_NAME,
+    OWNERSHIP_MODEL_NAME,
+    RATES_MODEL_NAME,
+    LakeReader,
+)
+from projections_assets.defs.silver import snapshots_at
+from projections_assets.defs.sim import calibration_row
 from projections_assets.nba.calendar import UTC_TS
 from projections_assets.partitions import SlatePartition, parse_key
 from projections_assets.platform.artifacts import ArtifactStore, GateResult, NoCurrentArtifact
@@ -120,47 +134,144 @@ def ownership_model_of(lake_reader: LakeReader, name: str) -> ownership_model.Ow
     return load_model(str(path))
 
 
-def _frozen_ownership(
-    context: dg.AssetExecutionContext, lake: Lake, partition: SlatePartition, out: pd.DataFrame
-) -> pd.DataFrame:
-    """`out` with each locked draft group's ownership as at its lock (its lock record, written once).
+def scoring_models(lake_reader: LakeReader, minutes_run: str, rates_run: str) -> what_changed.Models:
+    """The minutes and rates models of two recorded runs, as core.what_changed scores with them."""
+    store = ArtifactStore(lake_reader.lake())
+    return what_changed.Models(
+        load_minutes_model(str(store.run_dir(MINUTES_MODEL_NAME, minutes_run))),
+        load_rates_model(str(store.run_dir(RATES_MODEL_NAME, rates_run))),
+        minutes_run,
+        rates_run,
+    )
 
-    The record holds the ownership of the group's freeze slot (the last slot at or before its lock)
-    when that slot ran, else this slot's (the first after lock to run; the log says so)."""
+
+def _models_at_lock(lake: Lake, day: str, games: pd.DataFrame, lock_ts: pd.Timestamp) -> lock.ModelSet | None:
+    """The runs of the lock record of a game tipping at `lock_ts` (the group's first tip), if written."""
+    for game in games[pd.to_datetime(games["tip_ts"], utc=True) == lock_ts]["game_id"].astype(str):
+        found = read_record(lock_record_path(lake, day, f"game={game}"))
+        if found is not None:
+            return lock.ModelSet.from_record(found)
+    return None
+
+
+def _ownership_at_lock(
+    lake_reader: LakeReader,
+    freeze: SlatePartition,
+    lock_ts: pd.Timestamp,
+    slate: pd.DataFrame,
+    fallback: lock.ModelSet,
+    worlds: int,
+) -> tuple[pd.DataFrame, str]:
+    """A group's ownership as its freeze slot would have projected it, recomputed (that slot never ran):
+    its inputs rebuilt from bronze as of the slot, scored by the live chain's pieces with the runs of
+    the group's lock record. (dk_player_id, ownership) and the ownership model's name."""
+    lake = lake_reader.lake()
+    day = freeze.game_date.isoformat()
+    inputs = SlateInputs(**snapshots_at(lake_reader, PartitionLocation.from_slate(freeze)))
+    models = _models_at_lock(lake, day, inputs.schedule, lock_ts) or fallback
+    labels = read_labels(lake_reader, freeze.game_date, freeze.game_date).frame
+    scoring = what_changed.Scoring(
+        PlayerHistory.from_labels(labels),
+        RatesHistory.from_labels(labels),
+        rates.rates_settings().priors,
+        calibration_of_row(calibration_row(lake, models.sim_calibration_run_id)),
+        day,
+        worlds,
+    )
+    state = what_changed.SlotState(
+        inputs,
+        pd.Timestamp(freeze.run_as_of_ts),
+        scoring_models(lake_reader, models.minutes_run_id, models.rates_run_id),
+    )
+    # Only the games still to tip at the lock: the group's (earlier games belong to other groups).
+    games = inputs.schedule.loc[pd.to_datetime(inputs.schedule["tip_ts"], utc=True) >= lock_ts, "game_id"]
+    scores = what_changed.score_frames(state, scoring, set(games.astype(str)))
+    if scores is None:
+        raise ValueError(f"nothing to project as of {freeze.key} for the draft group locking at {lock_ts}")
+    candidates = unified.ownership_candidates(slate, scores.minutes, scores.features, scores.summary)
+    owned = score_ownership(candidates, ownership_model_of(lake_reader, models.ownership_model))
+    return candidates[["dk_player_id"]].assign(ownership=owned.to_numpy()), models.ownership_model
+
+
+def _ownership_at_freeze(
+    context: dg.AssetExecutionContext,
+    lake_reader: LakeReader,
+    partition: SlatePartition,
+    rows: pd.DataFrame,
+    slate: pd.DataFrame,
+    models: pd.DataFrame,
+    worlds: int,
+) -> tuple[pd.DataFrame, str, str]:
+    """What a locked group's record holds: (dk_player_id, ownership) as its freeze slot (the last slot at
+    or before its lock) projected it when that slot ran, else recomputed as it would have; the ownership
+    model; and which of the two, in words."""
+    group, lock_ts = int(rows["draft_group_id"].iloc[0]), pd.Timestamp(rows["lock_ts"].iloc[0])
+    freeze = lock.freeze_slot(lock_ts.to_pydatetime())
+    if freeze == partition:
+        return rows, single_value(rows, "ownership_model"), f"projected at {freeze.key}"
+    lake = lake_reader.lake()
+    try:
+        ran = load_partition(
+            lake, contracts.OWNERSHIP_PROJECTIONS.table, PartitionLocation.from_slate(freeze)
+        )
+        ran = ran[ran["draft_group_id"] == group]
+        return ran, single_value(ran, "ownership_model"), f"projected at {freeze.key}"
+    except NoCurrentRun:
+        pass
+    # Without a lock record of a game tipping at the lock: the slot's own runs.
+    fallback = lock.ModelSet(
+        **{f: lock.slot_level(models, f, str(models[f].iloc[0])) for f in lock.MODEL_FIELDS}
+    )
+    group_slate = slate[slate["draft_group_id"] == group]
+    try:
+        owned, name = _ownership_at_lock(lake_reader, freeze, lock_ts, group_slate, fallback, worlds)
+        return owned, name, f"recomputed as of {freeze.key} (that slot never ran)"
+    except (StaleSource, UnknownTeam) as exc:
+        # Nothing was captured as of that slot (e.g. a backfill of later slots only).
+        context.log.warning(
+            f"draft group {group} locked at {lock_ts}: its freeze slot {freeze.key} never ran and cannot be "
+            f"rebuilt ({exc}): its ownership freezes as {partition.key} projects it"
+        )
+        return rows, single_value(rows, "ownership_model"), f"projected at {partition.key} ({exc})"
+
+
+def _frozen_ownership(
+    context: dg.AssetExecutionContext,
+    lake_reader: LakeReader,
+    partition: SlatePartition,
+    out: pd.DataFrame,
+    slate: pd.DataFrame,
+    models: pd.DataFrame,
+    worlds: int,
+) -> pd.DataFrame:
+    """`out` with each locked draft group's ownership as at its lock: its lock record, written once by
+    the first slot at or after the lock (`_ownership_at_freeze` says what it holds)."""
     as_of = pd.Timestamp(partition.run_as_of_ts)
     out = out.copy()
     for group, rows in out.groupby("draft_group_id"):
         lock_ts = pd.Timestamp(rows["lock_ts"].iloc[0])
         if not lock.is_locked(lock_ts, as_of):
             continue
-        path = lock_record_path(lake, partition.game_date.isoformat(), f"draft_group={int(group)}")
+        path = lock_record_path(
+            lake_reader.lake(), partition.game_date.isoformat(), f"draft_group={int(group)}"
+        )
         record = read_record(path)
         if record is None:
-            freeze = lock.freeze_slot(lock_ts.to_pydatetime())
-            source, source_rows = partition, rows
-            if freeze != partition:
-                try:
-                    at_freeze = load_partition(
-                        lake, contracts.OWNERSHIP_PROJECTIONS.table, PartitionLocation.from_slate(freeze)
-                    )
-                    source, source_rows = freeze, at_freeze[at_freeze["draft_group_id"] == group]
-                except NoCurrentRun:
-                    context.log.warning(
-                        f"draft group {group} locked at {lock_ts}: its freeze slot {freeze.key} never ran, "
-                        f"so its ownership freezes as {partition.key} projects it"
-                    )
+            owned, model_name, how = _ownership_at_freeze(
+                context, lake_reader, partition, rows, slate, models, worlds
+            )
             record, _ = record_once(
                 path,
                 {
                     "draft_group_id": int(group),
                     "lock_ts": lock_ts.isoformat(),
-                    "freeze_slot": freeze.key,
-                    "ownership_of": source.key,
-                    "ownership_model": single_value(source_rows, "ownership_model"),
+                    "ownership_of": how,
+                    "ownership_model": model_name,
                     "ownership": {
                         str(int(k)): float(v)
-                        for k, v in zip(source_rows["dk_player_id"], source_rows["ownership"], strict=True)
+                        for k, v in zip(owned["dk_player_id"], owned["ownership"], strict=True)
                     },
+                    "written_by_slot": partition.key,
                     "written_by_run": context.run.run_id,
                 },
             )
@@ -223,7 +334,11 @@ def ownership_projections_asset(
         out["value"] = out["dk_mean"] / (out["salary"] / 1000.0)
         out["ownership"] = score_ownership(candidates, model).to_numpy()
         out["ownership_model"] = model_name
-        out = _frozen_ownership(context, lake_reader.lake(), partition, out).drop(columns=["lock_ts"])
+        summary = frame_of_key(sim_summary, key)
+        worlds = int(summary["worlds"].iloc[0]) if len(summary) else 0
+        out = _frozen_ownership(
+            context, lake_reader, partition, out, slate, frame_of_key(slot_models, key), worlds
+        ).drop(columns=["lock_ts"])
         out.insert(0, "game_date", partition.game_date.isoformat())
         out.insert(1, "as_of_ts", pd.Series([partition.run_as_of_ts] * len(out), dtype=UTC_TS))
         frames[key] = out.reset_index(drop=True)

@@ -23,15 +23,13 @@ from projections_assets.core.snapshots import StaleSource
 from projections_assets.core.teams import UnknownTeam
 from projections_assets.defs.checks import contract_check_specs, contract_outputs
 from projections_assets.defs.gold import SILVER_INPUTS, frame_of_key, read_labels, recorded_models
-from projections_assets.defs.gold import load_model as load_minutes_model
 from projections_assets.defs.partitions import SLATE_PARTITIONS
-from projections_assets.defs.rates import load_model as load_rates_model
-from projections_assets.defs.resources import MINUTES_MODEL_NAME, RATES_MODEL_NAME, LakeReader
+from projections_assets.defs.resources import LakeReader
 from projections_assets.defs.silver import snapshots_at
 from projections_assets.defs.sim import calibration_row
+from projections_assets.defs.unified import scoring_models
 from projections_assets.nba.calendar import UTC_TS
 from projections_assets.partitions import parse_key
-from projections_assets.platform.artifacts import ArtifactStore
 from projections_assets.platform.lake import PartitionLocation
 
 GROUP = "gold"
@@ -41,16 +39,6 @@ INPUTS = {
     "sim_summary": sim_contracts.SIM_SUMMARY.table.key_path,
     "slot_models": gold_contracts.SLOT_MODELS.table.key_path,
 }
-
-
-def _models(lake_reader: LakeReader, minutes_run: str, rates_run: str) -> what_changed.Models:
-    store = ArtifactStore(lake_reader.lake())
-    return what_changed.Models(
-        load_minutes_model(str(store.run_dir(MINUTES_MODEL_NAME, minutes_run))),
-        load_rates_model(str(store.run_dir(RATES_MODEL_NAME, rates_run))),
-        minutes_run,
-        rates_run,
-    )
 
 
 def _slot_runs(models: pd.DataFrame | None, fallback: tuple[str, str]) -> tuple[str, str]:
@@ -141,7 +129,7 @@ def what_changed_asset(
                     }
                 ),
                 pd.Timestamp(partition.run_as_of_ts),
-                _models(lake_reader, *current_runs),
+                scoring_models(lake_reader, *current_runs),
             ),
             unlocked,
         )
@@ -164,7 +152,7 @@ def what_changed_asset(
             what_changed.SlotState(
                 base_inputs,
                 pd.Timestamp(base_partition.run_as_of_ts),
-                _models(lake_reader, *base_runs),
+                scoring_models(lake_reader, *base_runs),
             ),
             unlocked,
         )

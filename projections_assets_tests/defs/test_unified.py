@@ -34,6 +34,7 @@ from projections_assets.platform.artifacts import ArtifactStore, GateResult
 from projections_assets.platform.lake import DATA_FILE, PartitionLocation, TableRef
 from projections_assets.platform.pointers import read_pointer
 from projections_assets.platform.publish import load_partition, slate_pointer_path
+from projections_assets.platform.records import lock_record_path, read_record
 from projections_assets_tests.history import LAST, history_resources, seed_silver
 
 # Two dates after the models' training window (the history ends at LAST), so their projections are
@@ -450,3 +451,32 @@ def _data_bytes(lake, table, key) -> bytes:
     pointer = read_pointer(lake.pointer_path(table, PartitionLocation.from_key(key)))
     assert pointer is not None
     return (lake.root / pointer.path / DATA_FILE).read_bytes()
+
+
+def test_a_group_locked_at_a_slot_that_never_ran_freezes_as_that_slot_would_have_projected_it(
+    slot, league_dir
+) -> None:
+    lake, _, run, *_ = slot
+    day = DAYS[1].isoformat()
+    # The Main group of the second date locks at 19:00. Its sources are captured at 19:00 (as the
+    # pollers and the sensor do), but the slot's chain does not run before 19:15's.
+    run(DRAFTABLES, f"{day}|{FIRST_TIP}")
+    run(DRAFTABLES, f"{day}|19:15")
+    seed_silver(lake, league_dir, (DAYS[1],), ("19:15",))
+    run(CHAIN, f"{day}|19:15")
+    dk = _table_at(lake, silver_contracts.SILVER_DK_SLATE, f"{day}|19:15")
+    main_id = int(dk.loc[dk["slate"] == "Main", "draft_group_id"].iloc[0])
+    path = lock_record_path(lake, day, f"draft_group={main_id}")
+    recomputed = read_record(path)
+    assert recomputed["ownership_of"].startswith(f"recomputed as of {day}|{FIRST_TIP}")
+    # What the 19:00 slot gives when it does run (its silver built from the same captures): with the
+    # record set aside, that slot writes its own.
+    path.rename(path.with_name("_set_aside.json"))
+    run([*(k for a in SILVER_ASSETS for k in a.keys), *CHAIN], f"{day}|{FIRST_TIP}")
+    live = read_record(path)
+    assert live["ownership_of"] == f"projected at {day}|{FIRST_TIP}"
+    assert live["ownership_model"] == recomputed["ownership_model"]
+    assert live["ownership"].keys() == recomputed["ownership"].keys()
+    np.testing.assert_allclose(
+        [recomputed["ownership"][k] for k in live["ownership"]], list(live["ownership"].values()), atol=1e-9
+    )
