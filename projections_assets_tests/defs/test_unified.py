@@ -458,9 +458,11 @@ def test_a_group_locked_at_a_slot_that_never_ran_freezes_as_that_slot_would_have
 ) -> None:
     lake, _, run, *_ = slot
     day = DAYS[1].isoformat()
-    # The Main group of the second date locks at 19:00. Its sources are captured at 19:00 (as the
-    # pollers and the sensor do), but the slot's chain does not run before 19:15's.
-    run(DRAFTABLES, f"{day}|{FIRST_TIP}")
+    # The Main group of the second date locks at 19:00. Its sources are captured through the evening (as
+    # the pollers and the sensor do; DraftKings lists the group's draftables until its lock), but no slot's
+    # chain runs before 19:15's.
+    for before in (SLOT, FIRST_TIP):
+        run(DRAFTABLES, f"{day}|{before}")
     run(DRAFTABLES, f"{day}|19:15")
     seed_silver(lake, league_dir, (DAYS[1],), ("19:15",))
     run(CHAIN, f"{day}|19:15")
