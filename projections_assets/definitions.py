@@ -15,6 +15,7 @@ import dagster as dg
 warnings.filterwarnings("ignore", category=dg.BetaWarning)
 warnings.filterwarnings("ignore", category=dg.PreviewWarning)
 
+from projections_assets.defs.alerts import ALERT_SENSORS  # noqa: E402
 from projections_assets.defs.bronze import BRONZE_ASSETS  # noqa: E402
 from projections_assets.defs.evaluation import EVALUATION_ASSETS  # noqa: E402
 from projections_assets.defs.gold import GOLD_ASSETS  # noqa: E402
@@ -67,7 +68,7 @@ def build_definitions(deployment: str | None = None) -> dg.Definitions:
             *EVALUATION_ASSETS,
         ],
         jobs=JOBS,
-        sensors=SENSORS,
+        sensors=[*SENSORS, *ALERT_SENSORS],
         schedules=SCHEDULES,
         resources=deployment_resources(name),
     )

@@ -9,6 +9,7 @@ import dagster as dg
 import pandas as pd
 from pydantic import Field, PrivateAttr
 
+from projections_assets.defs.alerts import ALERT_WEBHOOK_ENV, AlertsResource
 from projections_assets.league.feed import Clock, FaultRule, Faults
 from projections_assets.partitions import parse_key
 from projections_assets.platform.artifacts import ArtifactStore, NoCurrentArtifact
@@ -31,6 +32,7 @@ def lake_io_manager(lake_root: str | dg.EnvVar | None = None) -> LakeIOManager:
     return LakeIOManager(lake_root=lake_root, contracts=CONTRACT_LOOKUP)
 
 
+ALERTS_KEY = "alerts"
 MINUTES_MODEL_KEY = "minutes_model"
 RATES_MODEL_KEY = "rates_model"
 
@@ -416,6 +418,8 @@ def default_resources() -> ResourceMap:
         RATES_MODEL_KEY: CurrentRatesModel(),
         SOURCES_KEY: LeagueSources(),
         "oracle": OracleResource(),
+        # No webhook in the embedded deployment: alerts go to the log (configure `webhook_url` to post).
+        ALERTS_KEY: AlertsResource(),
     }
 
 
@@ -435,4 +439,6 @@ def production_resources() -> ResourceMap:
         SOURCES_KEY: HttpSources(odds_api_key=dg.EnvVar(ODDS_API_KEY_ENV)),
         # No oracle outside the simulated league: evaluation runs beside the baselines only.
         "oracle": OracleResource(),
+        # A secret from the environment; set it empty to keep alerts in the log.
+        ALERTS_KEY: AlertsResource(webhook_url=dg.EnvVar(ALERT_WEBHOOK_ENV)),
     }
