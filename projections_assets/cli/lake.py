@@ -1,13 +1,15 @@
-"""`projections lake ...`: inspect pointers and manifests, pin a pointer back, sweep staging debris."""
+"""`projections lake ...`: inspect pointers and manifests, report a backfill, pin a pointer back, sweep
+staging debris."""
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import getpass
 import json
 import sys
 
-from projections_assets.partitions import InvalidPartitionKey
+from projections_assets.partitions import InvalidPartitionKey, parse_game_date
 from projections_assets.platform.artifacts import MODELS_DIR, ArtifactStore
 from projections_assets.platform.lake import MANIFEST_FILE, InvalidLakeName, Lake, PartitionLocation, TableRef
 from projections_assets.platform.pointers import (
@@ -18,6 +20,7 @@ from projections_assets.platform.pointers import (
     read_pointer,
 )
 from projections_assets.platform.publish import pin_slate, slate_pointer_path
+from projections_assets.platform.summary import summarize_partitions
 from projections_assets.settings import resolve_lake_root
 
 
@@ -114,6 +117,36 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_summary(args: argparse.Namespace) -> int:
+    lake = Lake(resolve_lake_root(args.lake))
+    try:
+        first, last = parse_game_date(args.first), parse_game_date(args.last)
+        rows = summarize_partitions(lake, first, last, args.table)
+    except (InvalidPartitionKey, ValueError) as exc:
+        print(f"projections lake summary: {exc}", file=sys.stderr)
+        return 2
+    if args.failed:
+        rows = [r for r in rows if r.failed]
+    if args.json:
+        for r in rows:
+            print(json.dumps(dataclasses.asdict(r)))
+        return 0
+    print(f"{'table':32} {'partition':18} {'status':8} {'seconds':>8} {'rows':>8}  latest run")
+    for r in rows:
+        rows_text = "" if r.rows is None else str(r.rows)
+        print(
+            f"{r.table:32} {r.partition:18} {r.status:8} {r.duration_s:8.1f} {rows_text:>8}  {r.latest_run}"
+        )
+        if r.error:
+            print(f"{'':32} {r.error}")
+    failed = sum(r.failed for r in rows)
+    print(
+        f"{len(rows)} partitions of {first}..{last}: {len(rows) - failed} succeeded, {failed} failed; "
+        f"{sum(r.duration_s for r in rows):.1f} s in all"
+    )
+    return 0
+
+
 def register(subparsers: argparse._SubParsersAction) -> None:
     lake = subparsers.add_parser("lake", help="inspect the lake's pointers and manifests")
     lake_sub = lake.add_subparsers(dest="lake_command", metavar="COMMAND", required=True)
@@ -152,6 +185,18 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     pin.add_argument("--by", help="who pins (default: the current user)")
     common(pin)
     pin.set_defaults(func=_cmd_pin)
+
+    summary = lake_sub.add_parser(
+        "summary",
+        help="a backfill's report: each partition's latest attempt, duration and rows, from the manifests",
+    )
+    summary.add_argument("--from", dest="first", required=True, help="first game date, YYYY-MM-DD")
+    summary.add_argument("--to", dest="last", required=True, help="last game date, YYYY-MM-DD")
+    summary.add_argument("--table", type=_table, help="LAYER.TABLE only (default: every table)")
+    summary.add_argument("--failed", action="store_true", help="only partitions whose latest attempt failed")
+    summary.add_argument("--json", action="store_true", help="one JSON object per partition")
+    common(summary)
+    summary.set_defaults(func=_cmd_summary)
 
     sweep = lake_sub.add_parser("sweep-staging", help="remove staging debris left by killed writers")
     sweep.add_argument("--older-than-hours", type=float, default=24.0, help="age threshold (default 24)")
