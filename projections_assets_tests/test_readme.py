@@ -33,7 +33,7 @@ import subprocess
 import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -46,6 +46,7 @@ from projections_assets.platform.artifacts import ArtifactStore
 from projections_assets.platform.lake import Lake, PartitionLocation
 from projections_assets.platform.pointers import pointer_history, read_pointer
 from projections_assets.platform.publish import slate_pointer_path
+from projections_assets.platform.summary import summarize_partitions
 from projections_assets_tests import small_league_defs
 from projections_assets_tests.conftest import REPO_ROOT
 
@@ -178,6 +179,13 @@ def _projections_rerun(ws: Workspace) -> None:
     _slate_published("2025-12-23|17:30", "2025-12-24|17:30")(ws)
 
 
+def _backfill_reported(ws: Workspace) -> None:
+    """The report the block printed reads the same manifests: the backfilled slate's partitions."""
+    rows = summarize_partitions(ws.lake, date(2025, 12, 23), date(2025, 12, 24))
+    published = [r for r in rows if r.table == str(gold_contracts.MINUTES_PROJECTIONS.table)]
+    assert {r.partition for r in published} >= {"2025-12-23|17:30", "2025-12-24|17:30"}
+
+
 def _model_promoted(ws: Workspace) -> None:
     run_id, _ = ArtifactStore(ws.lake).current(MODEL_NAME)
     assert run_id != ws.original_model_run
@@ -239,6 +247,12 @@ BLOCKS = [
         r"-j slate \\\n\s+--tags '\{\"dagster/asset_partition_range_start\"",
         replace=BACKFILL_RANGE,
         check=_slate_published("2025-12-23|17:30", "2025-12-24|17:30"),
+    ),
+    Block(
+        "the backfill's report",
+        r"projections lake summary --from",
+        replace={"2025-12-01": "2025-12-23", "2025-12-31": "2025-12-24"},
+        check=_backfill_reported,
     ),
     Block(
         "rerun of what failed",
