@@ -158,3 +158,15 @@ def by_run(
     if len(order) == 1:
         return score(order[0], frame)
     return pd.concat([score(run, frame[run_of == run]) for run in order], ignore_index=True)
+
+
+def score_by_game(
+    frame: pd.DataFrame,
+    models: pd.DataFrame,
+    column: str,
+    fallback: str,
+    score: Callable[[str, pd.DataFrame], pd.DataFrame],
+) -> pd.DataFrame:
+    """`by_run` over a slot's `gold/slot_models` (`models`): each game with its run of `column`; a game
+    the table does not list takes the slot's own run, else `fallback`."""
+    return by_run(frame, runs_by_game(models, column), slot_level(models, column, fallback), score)

@@ -514,13 +514,10 @@ def minutes_projections_asset(
         return minutes.project(load_model(str(minutes_model.run_dir(run_id))), rows, run_id, columns)
 
     frames, flagged = {}, {}
+    current = minutes_model.current()[0]
     for key in context.partition_keys:
-        models = frame_of_key(slot_models, key)
-        frames[key] = lock.by_run(
-            frame_of_key(features, key),
-            lock.runs_by_game(models, "minutes_run_id"),
-            lock.slot_level(models, "minutes_run_id", minutes_model.current()[0]),
-            project,
+        frames[key] = lock.score_by_game(
+            frame_of_key(features, key), frame_of_key(slot_models, key), "minutes_run_id", current, project
         )
         flagged[key] = (
             frames[key]

@@ -360,15 +360,17 @@ def rates_projections_asset(
     def project(run_id: str, rows: pd.DataFrame) -> pd.DataFrame:
         return rates.project(load_model(str(rates_model.run_dir(run_id))), rows, run_id, columns)
 
-    frames = {}
-    for key in context.partition_keys:
-        models = frame_of_key(slot_models, key)
-        frames[key] = lock.by_run(
+    current = rates_model.current()[0]
+    frames = {
+        key: lock.score_by_game(
             frame_of_key(rates_features, key),
-            lock.runs_by_game(models, "rates_run_id"),
-            lock.slot_level(models, "rates_run_id", rates_model.current()[0]),
+            frame_of_key(slot_models, key),
+            "rates_run_id",
+            current,
             project,
         )
+        for key in context.partition_keys
+    }
     yield from roster_projected(context, contracts.RATES_PROJECTIONS, frames, roster, "rates")
     output = frames if len(frames) > 1 else next(iter(frames.values()))
     yield from contract_outputs(

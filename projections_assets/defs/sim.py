@@ -234,12 +234,8 @@ def sim_assets(
             worlds=config.worlds,
             parts=parts,
         )
-        lock.by_run(
-            players,
-            lock.runs_by_game(models, "sim_calibration_run_id"),
-            lock.slot_level(models, "sim_calibration_run_id", ""),
-            simulate,
-        )
+        # '' is the current calibration (the asset's input).
+        lock.score_by_game(players, models, "sim_calibration_run_id", "", simulate)
         worlds[key] = pd.concat([w for w, _ in parts], ignore_index=True)
         table = pd.concat([t for _, t in parts], ignore_index=True)
         table.insert(1, "game_date", location.game_date.isoformat())

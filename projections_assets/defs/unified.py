@@ -154,17 +154,21 @@ def _models_at_lock(lake: Lake, day: str, games: pd.DataFrame, lock_ts: pd.Times
     return None
 
 
-def _ownership_at_lock(
+# (freeze slot, lock) -> the slot's scores at the lock and the runs they used: groups locking at the same
+# tip share one recompute within a run.
+LockScores = dict[tuple[str, pd.Timestamp], tuple[what_changed.SlotScores, lock.ModelSet]]
+
+
+def _scores_at_lock(
     lake_reader: LakeReader,
     freeze: SlatePartition,
     lock_ts: pd.Timestamp,
-    slate: pd.DataFrame,
     fallback: lock.ModelSet,
     worlds: int,
-) -> tuple[pd.DataFrame, str]:
-    """A group's ownership as its freeze slot would have projected it, recomputed (that slot never ran):
-    its inputs rebuilt from bronze as of the slot, scored by the live chain's pieces with the runs of
-    the group's lock record. (dk_player_id, ownership) and the ownership model's name."""
+) -> tuple[what_changed.SlotScores, lock.ModelSet]:
+    """The games still to tip at `lock_ts` as the freeze slot would have scored them, recomputed (that
+    slot never ran): its inputs rebuilt from bronze as of the slot, scored by the live chain's pieces
+    with the runs of the lock record of a game tipping at the lock (else `fallback`)."""
     lake = lake_reader.lake()
     day = freeze.game_date.isoformat()
     inputs = SlateInputs(**snapshots_at(lake_reader, PartitionLocation.from_slate(freeze)))
@@ -188,6 +192,24 @@ def _ownership_at_lock(
     scores = what_changed.score_frames(state, scoring, set(games.astype(str)))
     if scores is None:
         raise ValueError(f"nothing to project as of {freeze.key} for the draft group locking at {lock_ts}")
+    return scores, models
+
+
+def _ownership_at_lock(
+    lake_reader: LakeReader,
+    freeze: SlatePartition,
+    lock_ts: pd.Timestamp,
+    slate: pd.DataFrame,
+    fallback: lock.ModelSet,
+    worlds: int,
+    cache: LockScores,
+) -> tuple[pd.DataFrame, str]:
+    """A group's ownership as its freeze slot would have projected it (`_scores_at_lock`):
+    (dk_player_id, ownership) and the ownership model's name."""
+    key = (freeze.key, lock_ts)
+    if key not in cache:
+        cache[key] = _scores_at_lock(lake_reader, freeze, lock_ts, fallback, worlds)
+    scores, models = cache[key]
     candidates = unified.ownership_candidates(slate, scores.minutes, scores.features, scores.summary)
     owned = score_ownership(candidates, ownership_model_of(lake_reader, models.ownership_model))
     return candidates[["dk_player_id"]].assign(ownership=owned.to_numpy()), models.ownership_model
@@ -201,6 +223,7 @@ def _ownership_at_freeze(
     slate: pd.DataFrame,
     models: pd.DataFrame,
     worlds: int,
+    cache: LockScores,
 ) -> tuple[pd.DataFrame, str, str]:
     """What a locked group's record holds: (dk_player_id, ownership) as its freeze slot (the last slot at
     or before its lock) projected it when that slot ran, else recomputed as it would have; the ownership
@@ -224,7 +247,7 @@ def _ownership_at_freeze(
     )
     group_slate = slate[slate["draft_group_id"] == group]
     try:
-        owned, name = _ownership_at_lock(lake_reader, freeze, lock_ts, group_slate, fallback, worlds)
+        owned, name = _ownership_at_lock(lake_reader, freeze, lock_ts, group_slate, fallback, worlds, cache)
         return owned, name, f"recomputed as of {freeze.key} (that slot never ran)"
     except (StaleSource, UnknownTeam) as exc:
         # Nothing was captured as of that slot (e.g. a backfill of later slots only).
@@ -248,6 +271,7 @@ def _frozen_ownership(
     the first slot at or after the lock (`_ownership_at_freeze` says what it holds)."""
     as_of = pd.Timestamp(partition.run_as_of_ts)
     out = out.copy()
+    cache: LockScores = {}
     for group, rows in out.groupby("draft_group_id"):
         lock_ts = pd.Timestamp(rows["lock_ts"].iloc[0])
         if not lock.is_locked(lock_ts, as_of):
@@ -258,7 +282,7 @@ def _frozen_ownership(
         record = read_record(path)
         if record is None:
             owned, model_name, how = _ownership_at_freeze(
-                context, lake_reader, partition, rows, slate, models, worlds
+                context, lake_reader, partition, rows, slate, models, worlds, cache
             )
             record, _ = record_once(
                 path,
