@@ -22,7 +22,12 @@ from projections_assets.defs.gold import GOLD_ASSETS  # noqa: E402
 from projections_assets.defs.jobs import JOBS, PUBLISHED_SLATE  # noqa: E402
 from projections_assets.defs.labels import LABEL_ASSETS  # noqa: E402
 from projections_assets.defs.rates import RATES_ASSETS  # noqa: E402
-from projections_assets.defs.resources import ResourceMap, default_resources, production_resources  # noqa: E402
+from projections_assets.defs.resources import (  # noqa: E402
+    ResourceMap,
+    default_resources,
+    feed_resources,
+    production_resources,
+)
 from projections_assets.defs.schedules import SCHEDULES  # noqa: E402
 from projections_assets.defs.sensors import SENSORS  # noqa: E402
 from projections_assets.defs.silver import SILVER_ASSETS  # noqa: E402
@@ -32,9 +37,11 @@ from projections_assets.defs.what_changed import WHAT_CHANGED_ASSETS  # noqa: E4
 
 DEPLOYMENT_ENV = "PROJECTIONS_DEPLOYMENT"
 DEFAULT_DEPLOYMENT = "embedded"
-# embedded: the simulated league and a local lake; production: the real hosts (docker/, README).
+# embedded: the simulated league and a local lake; feed: the same over HTTP from a league feed on
+# loopback ($PROJECTIONS_FEED_URL); production: the real hosts (docker/, README).
 DEPLOYMENTS: dict[str, Callable[[], ResourceMap]] = {
     "embedded": default_resources,
+    "feed": feed_resources,
     "production": production_resources,
 }
 

@@ -423,6 +423,22 @@ def default_resources() -> ResourceMap:
     }
 
 
+FEED_URL_ENV = "PROJECTIONS_FEED_URL"
+
+
+def feed_resources() -> ResourceMap:
+    """The embedded deployment reading its sources over HTTP from one league feed on loopback
+    (`projections feed serve`, or the latency benchmark's) at $PROJECTIONS_FEED_URL: the path the real
+    hosts take, with the feed's clock as the sources' clock.
+    """
+    # One loopback server answers for every host: the per-host rate limit meant for the real hosts
+    # would only queue a run's own requests.
+    return {
+        **default_resources(),
+        SOURCES_KEY: HttpSources(base_url=dg.EnvVar(FEED_URL_ENV), min_interval_s=0.0),
+    }
+
+
 def production_resources() -> ResourceMap:
     """The production deployment: the real hosts, the key and the lake's volume from the environment.
 

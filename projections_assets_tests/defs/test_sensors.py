@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 
 import dagster as dg
 
@@ -126,3 +127,36 @@ def test_nothing_before_the_report_is_published(league_dir, instance) -> None:
     assert (
         "no new report" in result.skip_reason.skip_message and "1 probes" in result.skip_reason.skip_message
     )
+
+
+def test_the_feed_deployment_reads_a_loopback_feed_whose_clock_jumps(
+    league_dir, instance, monkeypatch
+) -> None:
+    """What the latency benchmark drives: the `feed` deployment's sources over HTTP, the feed's clock
+    moved by its owner between two ticks."""
+    from projections_assets.definitions import build_definitions
+    from projections_assets.league.feed import Clock, Feed, serve
+    from projections_assets.league.generate import read_league_tables
+    from projections_assets.league.payloads import LeaguePayloads
+
+    feed = Feed(
+        LeaguePayloads(read_league_tables(league_dir)),
+        Clock(datetime.fromisoformat("2026-01-16T22:40:00+00:00")),
+    )
+    sources = build_definitions("feed").resources["sources"]
+    with serve(feed) as server:
+        monkeypatch.setenv("PROJECTIONS_FEED_URL", server.url)
+
+        def tick(cursor: str) -> dg.SensorResult:
+            context = dg.build_sensor_context(
+                cursor=cursor, instance=instance, resources={"sources": sources}
+            )
+            return injury_report_sensor(context)
+
+        before = tick(_cursor("2026-01-16T17:30:00-05:00"))
+        assert before.run_requests == [] and "no new report" in before.skip_reason.skip_message
+        feed.clock = Clock(datetime.fromisoformat("2026-01-16T22:45:00+00:00"))
+        after = tick(before.cursor)
+    assert [r.partition_key for r in after.run_requests] == ["2026-01-16|17:45"]
+    # Over HTTP from the feed, as in-process: the run captures every source "as of" its slot.
+    assert set(after.run_requests[0].asset_selection) == set(SLATE_KEYS)
