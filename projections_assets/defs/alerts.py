@@ -231,7 +231,7 @@ def _source_now(sources: AnyResource) -> tuple[datetime | None, str | None]:
     with sources.client() as client:
         now = client.probe_now()
     if now is None:
-        return None, "the sources sent no clock (Date header): nothing to judge freshness by"
+        return None, "the sources sent no clock (Date header): nothing to judge the lake by"
     return now, None
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
+import socket
 import threading
 import uuid
 from collections.abc import Iterator
@@ -385,3 +386,28 @@ def test_the_watchdogs_are_registered_and_start_stopped() -> None:
 def test_an_inverted_band_fails_naming_its_fields() -> None:
     with pytest.raises(ValueError, match="minutes_coverage_low/high"):
         AlertsResource(minutes_coverage_low=0.9, minutes_coverage_high=0.8).coverage_bands()
+
+
+def test_a_post_the_webhook_refuses_is_tried_again_next_tick(receiver, lake, instance) -> None:
+    url, received = receiver
+    _day_lake(lake, QUARTER_DAY, (17, 0))
+    closed = socket.socket()
+    closed.bind(("127.0.0.1", 0))
+    nobody = f"http://127.0.0.1:{closed.getsockname()[1]}/hook"  # bound, never listening: refused
+    try:
+        refused = _tick(
+            freshness_alerts, lake, et(QUARTER_DAY, 18, 0), None, AlertsResource(webhook_url=nobody), instance
+        )
+    finally:
+        closed.close()
+    assert "webhook failed, retrying: report_gap:2026-01-16" in refused.skip_reason.skip_message
+    assert json.loads(refused.cursor) == {"alerted": []}
+    _tick(
+        freshness_alerts,
+        lake,
+        et(QUARTER_DAY, 18, 2),
+        refused.cursor,
+        AlertsResource(webhook_url=url),
+        instance,
+    )
+    assert [r["kind"] for r in received] == ["freshness"]
