@@ -7,6 +7,7 @@ webhook receives. Pure Python, no Dagster.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Literal
 
@@ -69,3 +70,33 @@ def body(alert: Alert, fmt: Format) -> dict[str, object]:
             {"type": "section", "text": {"type": "mrkdwn", "text": f"<{alert.run_url}|Open the run>"}}
         )
     return {"text": alert.summary(), "blocks": blocks}
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A condition a watchdog found, as an alert; `key` names the condition, so that one which persists
+    across ticks is the same episode (`key` is not the alert's text, whose figures change every tick)."""
+
+    key: str
+    alert: Alert
+
+
+@dataclass(frozen=True)
+class Episodes:
+    """What a watchdog's tick does with its findings, given the conditions already alerted on."""
+
+    new: list[Finding]
+    ongoing: list[str]
+    recovered: list[str]
+
+
+def episodes(alerted: Iterable[str], findings: Iterable[Finding]) -> Episodes:
+    """A finding posts once per episode: when its condition starts (its key was not alerted on), not
+    while it persists; a condition absent from `findings` has recovered, so its next start posts again."""
+    before = set(alerted)
+    found = {f.key: f for f in findings}
+    return Episodes(
+        new=[f for k, f in found.items() if k not in before],
+        ongoing=sorted(k for k in found if k in before),
+        recovered=sorted(before - set(found)),
+    )

@@ -7,7 +7,7 @@ a report's name, header or table layout is written once.
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import PurePosixPath
 
 from projections_assets.nba.calendar import EASTERN
@@ -40,6 +40,13 @@ CARRIED_FIELDS: tuple[str, ...] = ("game_date", "game_time", "matchup", "team")
 
 #: First report date named by the quarter hour (`_06_30PM`); earlier reports are named by the hour.
 QUARTER_HOUR_NAMING_FROM = date(2025, 12, 22)
+
+
+def report_interval(day: date) -> timedelta:
+    """How often the league publishes a report on `day` (Eastern): hourly before the naming switch, every
+    quarter hour from it."""
+    return timedelta(minutes=15) if day >= QUARTER_HOUR_NAMING_FROM else timedelta(hours=1)
+
 
 _GAME_TIME_RE = re.compile(r"(\d{2}):(\d{2}) ?\(ET\)")
 _GAME_TIME_ET_RE = re.compile(r"(\d{2}):(\d{2})")
