@@ -27,7 +27,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "eval": ("projections_assets.cli.eval", "judge the models on a held-out league season"),
     "serve": (
         "projections_assets.cli.serve",
-        "the read-only status service: health, the published slate, the projections page",
+        "the status web service: health, slate API, projections page",
     ),
     "demo": (
         "projections_assets.cli.demo",

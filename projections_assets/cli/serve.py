@@ -143,7 +143,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     parser = subparsers.add_parser(
         "serve",
-        help="the read-only status service: health, the published slate, the projections page",
+        help="the status web service: health, slate API, projections page",
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
