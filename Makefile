@@ -1,5 +1,5 @@
 # The two commands of the README, and the helpers they use.
-.PHONY: setup services test ui lint demo
+.PHONY: setup services test ui serve lint demo
 
 setup:
 	./scripts/setup.sh
@@ -22,6 +22,11 @@ demo: setup
 ui: setup
 	DAGSTER_HOME=$(CURDIR)/.dagster_home DAGSTER_GRPC_TIMEOUT_SECONDS=300 \
 	  .venv/bin/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000
+
+# The read-only status service (docs/status.md) on the same instance and lake, bound to loopback on 3100
+# (the UI has 3000): health, the published slate as JSON/CSV, and the projections page.
+serve: setup
+	DAGSTER_HOME=$(CURDIR)/.dagster_home .venv/bin/projections serve --host 127.0.0.1 --port 3100
 
 lint: setup
 	.venv/bin/ruff check projections_assets projections_assets_tests bench

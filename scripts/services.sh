@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The local services the test suite talks to: PostgreSQL on 127.0.0.1:5432 (user postgres, trust auth; the
-# dagster-postgres tests) and Redis on 127.0.0.1:6379. Installs them with apt-get if their binaries are
-# missing (Debian; needs root), starts them if they are not running, and lets user postgres in over TCP on
-# 127.0.0.1 without a password. When both already answer, it changes nothing.
+# dagster-postgres tests) and Redis on 127.0.0.1:6379; and the headless browser of the browser tests
+# (Debian's chromium and chromium-driver). Installs them with apt-get if their binaries are missing (Debian;
+# needs root), starts the servers if they are not running, and lets user postgres in over TCP on 127.0.0.1
+# without a password. When everything is already there and answers, it changes nothing.
 set -euo pipefail
 
 APT_UPDATED=0
@@ -87,3 +88,10 @@ if ! redis_up; then
   for _ in $(seq 1 20); do redis_up && break; sleep 0.25; done
   redis_up || { echo "Redis did not start on 127.0.0.1:6379" >&2; exit 1; }
 fi
+
+# --- Chromium (the browser tests: projections_assets_tests/status/test_browser.py) ------------------------
+# Debian's chromium and its matching chromedriver, at the fixed paths the tests use.
+missing=()
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+[ -x /usr/bin/chromedriver ] || missing+=(chromium-driver)
+[ "${#missing[@]}" = 0 ] || apt_install "${missing[@]}"

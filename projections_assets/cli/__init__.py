@@ -25,6 +25,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "export": ("projections_assets.cli.export", "export a slot's unified projections (csv, dfs-tools, dk)"),
     "explain": ("projections_assets.cli.explain", "what changed in a slot's projections and why"),
     "eval": ("projections_assets.cli.eval", "judge the models on a held-out league season"),
+    "serve": (
+        "projections_assets.cli.serve",
+        "the status web service: health, slate API, projections page",
+    ),
     "demo": (
         "projections_assets.cli.demo",
         "the demo slate end to end: history, training, a replayed evening",

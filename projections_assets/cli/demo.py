@@ -31,6 +31,7 @@ from pathlib import Path
 import pandas as pd
 
 from projections_assets.cli.progress import progress
+from projections_assets.core.exports import main_draft_group
 from projections_assets.nba.calendar import EASTERN_NAME as ET
 from projections_assets.settings import dagster_home, default_league_dir
 
@@ -83,12 +84,12 @@ def _show_unified(table: pd.DataFrame) -> None:
     if table.empty:
         print("  no DraftKings draft group in this slot", flush=True)
         return
-    games = table.groupby("draft_group_id")["game_id"].nunique()
-    group = int(games.idxmax())
+    group = main_draft_group(table)
+    games = table[table["draft_group_id"] == group]["game_id"].nunique()
     rows = table[(table["draft_group_id"] == group) & (table["status"] != "Out")]
     top = rows.sort_values("dk_mean", ascending=False).head(TOP_ROWS)
     print(
-        f"  main draft group {group} ({games.max()} games, {len(table[table['draft_group_id'] == group])} "
+        f"  main draft group {group} ({games} games, {len(table[table['draft_group_id'] == group])} "
         f"players), top {len(top)} by DK mean:\n"
         f"    {'player':24} {'team':>4} {'pos':>5} {'salary':>6} {'mean':>5} {'p90':>5} {'own%':>5} {'value':>5}",
         flush=True,

@@ -87,6 +87,13 @@ def dk_salaries(unified: pd.DataFrame) -> pd.DataFrame:
     return out[[*DK_SALARIES_HEADER, *DK_EXTRA_HEADER]]
 
 
+def main_draft_group(unified: pd.DataFrame) -> int | None:
+    """The slot's main draft group: the one with the most games (None when the slot has no group)."""
+    if unified.empty:
+        return None
+    return int(unified.groupby("draft_group_id")["game_id"].nunique().idxmax())
+
+
 def export(unified: pd.DataFrame, fmt: str, draft_group: int | None = None) -> str:
     """The unified rows (of one draft group when given) as CSV text in `fmt`."""
     if fmt not in FORMATS:
