@@ -40,7 +40,9 @@ def _write_cursor(after: datetime, waiting: dict[str, str]) -> str:
 
 @dg.sensor(
     job=SLATE_JOB,
-    minimum_interval_seconds=60,
+    # A new report waits for the next tick: half this on average (bench/latency.py). Each tick asks the
+    # report host for the next file name or two, a few requests a minute.
+    minimum_interval_seconds=10,
     default_status=dg.DefaultSensorStatus.STOPPED,
     description=(
         "Watches the official injury report site (or the league feed) for the next report, in both "
