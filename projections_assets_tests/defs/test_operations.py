@@ -30,7 +30,7 @@ from projections_assets.defs.operations import (
 )
 from projections_assets.defs.resources import MINUTES_MODEL_NAME
 from projections_assets.defs.silver import SILVER_ASSETS
-from projections_assets.platform.artifacts import ArtifactStore, GateResult
+from projections_assets.platform.artifacts import GATES_FILE, ArtifactStore, GateResult
 from projections_assets.platform.lake import MANIFEST_FILE, PartitionLocation
 from projections_assets.platform.manifests import ManifestV1
 from projections_assets.platform.publish import load_partition
@@ -162,7 +162,9 @@ def _promote_another_minutes_model(lake) -> str:
     store.write(
         MINUTES_MODEL_NAME,
         "after-freeze",
-        lambda d: shutil.copytree(directory, d, dirs_exist_ok=True),
+        lambda d: shutil.copytree(
+            directory, d, dirs_exist_ok=True, ignore=shutil.ignore_patterns(GATES_FILE)
+        ),
         [gate],
     )
     assert store.promote(MINUTES_MODEL_NAME, "after-freeze", gates=(CHECK_NO_WORSE,)).moved
