@@ -31,7 +31,7 @@ from projections_assets.defs.operations import (
 from projections_assets.defs.resources import MINUTES_MODEL_NAME
 from projections_assets.defs.silver import SILVER_ASSETS
 from projections_assets.platform.artifacts import GATES_FILE, ArtifactStore, GateResult
-from projections_assets.platform.lake import MANIFEST_FILE, PartitionLocation
+from projections_assets.platform.lake import MANIFEST_FILE, Lake, PartitionLocation
 from projections_assets.platform.manifests import ManifestV1
 from projections_assets.platform.publish import load_partition
 from projections_assets.platform.records import lock_record_path
@@ -39,6 +39,7 @@ from projections_assets.platform.retention import RETENTION_DIR
 from projections_assets.settings import CONFIG_DIR, OperationsSettings, operations_settings
 from projections_assets_tests.defs.conftest import league_sources
 from projections_assets_tests.history import LAST, history_resources, seed_silver
+from projections_assets_tests.platform.test_retention import OLD, SILVER, _failing, _publish
 
 ET = ZoneInfo("America/New_York")
 WEEK = "2026-01-19"
@@ -240,9 +241,6 @@ def test_the_freeze_writes_the_lock_before_tip_and_a_later_promotion_does_not_ch
 
 
 def test_the_retention_job_measures_age_on_the_sources_clock(tmp_path, league_dir, instance) -> None:
-    from projections_assets.platform.lake import Lake
-    from projections_assets_tests.platform.test_retention import OLD, SILVER, _failing, _publish
-
     lake = Lake(tmp_path / "lake")
     old = _publish(lake, SILVER, "2025-12-07|17:30", "failed-old", OLD, frame=_failing("2025-12-07|17:30"))
     assert ManifestV1.read(old / MANIFEST_FILE).timing.finished_at == OLD
