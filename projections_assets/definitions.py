@@ -21,6 +21,7 @@ from projections_assets.defs.evaluation import EVALUATION_ASSETS  # noqa: E402
 from projections_assets.defs.gold import GOLD_ASSETS  # noqa: E402
 from projections_assets.defs.jobs import JOBS, PUBLISHED_SLATE  # noqa: E402
 from projections_assets.defs.labels import LABEL_ASSETS  # noqa: E402
+from projections_assets.defs.operations import OPERATIONS_JOBS, OPERATIONS_SENSORS, operations_schedules  # noqa: E402
 from projections_assets.defs.rates import RATES_ASSETS  # noqa: E402
 from projections_assets.defs.resources import (  # noqa: E402
     ResourceMap,
@@ -74,9 +75,10 @@ def build_definitions(deployment: str | None = None) -> dg.Definitions:
             *LABEL_ASSETS,
             *EVALUATION_ASSETS,
         ],
-        jobs=JOBS,
-        sensors=[*SENSORS, *ALERT_SENSORS],
-        schedules=SCHEDULES,
+        jobs=[*JOBS, *OPERATIONS_JOBS],
+        sensors=[*SENSORS, *ALERT_SENSORS, *OPERATIONS_SENSORS],
+        # Their cadences come from config/operations.toml, read here (when the location loads), not at import.
+        schedules=[*SCHEDULES, *operations_schedules()],
         resources=deployment_resources(name),
     )
 

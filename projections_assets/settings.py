@@ -84,3 +84,34 @@ def partition_settings(config_dir: Path = CONFIG_DIR) -> PartitionSettings:
         last_slot=time.fromisoformat(raw["last_slot"]),
         slot_minutes=int(raw["slot_minutes"]),
     )
+
+
+@dataclass(frozen=True)
+class OperationsSettings:
+    """The daemon's cadences (config/operations.toml)."""
+
+    retrain_weekday: int
+    retrain_hour: int
+    freeze_lead_minutes: int
+    retention_older_than_days: int
+    retention_hour: int
+
+
+def _bounded(raw: dict, section: str, key: str, low: int, high: int) -> int:
+    value = raw[section][key]
+    if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
+        raise ValueError(f"operations.toml [{section}] {key} = {value!r} must be an integer in {low}..{high}")
+    return value
+
+
+@cache
+def operations_settings(config_dir: Path = CONFIG_DIR) -> OperationsSettings:
+    """Read when the definitions are built (or a command needs it), never at import."""
+    raw = tomllib.loads((config_dir / "operations.toml").read_text())
+    return OperationsSettings(
+        retrain_weekday=_bounded(raw, "retraining", "weekday", 0, 6),
+        retrain_hour=_bounded(raw, "retraining", "hour", 0, 23),
+        freeze_lead_minutes=_bounded(raw, "freeze", "lead_minutes", 1, 180),
+        retention_older_than_days=_bounded(raw, "retention", "older_than_days", 1, 3650),
+        retention_hour=_bounded(raw, "retention", "hour", 0, 23),
+    )

@@ -1,5 +1,5 @@
 """`projections lake ...`: inspect pointers and manifests, report a backfill, pin a pointer back, sweep
-staging debris."""
+staging debris, prune old unnamed runs."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import dataclasses
 import getpass
 import json
 import sys
+from datetime import UTC, datetime
 
 from projections_assets.partitions import InvalidPartitionKey, parse_game_date
 from projections_assets.platform.artifacts import MODELS_DIR, ArtifactStore
@@ -20,8 +21,9 @@ from projections_assets.platform.pointers import (
     read_pointer,
 )
 from projections_assets.platform.publish import pin_slate, slate_pointer_path
+from projections_assets.platform.retention import newest_capture, prune
 from projections_assets.platform.summary import summarize_partitions
-from projections_assets.settings import resolve_lake_root
+from projections_assets.settings import operations_settings, resolve_lake_root
 
 
 def _table(value: str) -> TableRef:
@@ -147,6 +149,58 @@ def _cmd_summary(args: argparse.Namespace) -> int:
     return 0
 
 
+def _prune_now(lake: Lake, given: str | None) -> tuple[datetime, str]:
+    """(now, where it came from): --now, else the newest capture in the lake's bronze (the sources'
+    clock as the lake last saw it; never the machine's)."""
+    if given:
+        try:
+            now = datetime.fromisoformat(given)
+        except ValueError as exc:
+            raise ValueError(f"--now {given!r} is not an ISO date-time: {exc}") from None
+        if now.tzinfo is None:
+            raise ValueError(f"--now {given!r} has no time zone (e.g. {given}Z or {given}+00:00)")
+        return now.astimezone(UTC), "--now"
+    newest = newest_capture(lake)
+    if newest is None:
+        raise ValueError(
+            f"the lake {lake.root} holds no bronze capture to take the sources' clock from: give --now"
+        )
+    return newest.astimezone(UTC), "the newest bronze capture in the lake"
+
+
+def _cmd_prune(args: argparse.Namespace) -> int:
+    lake = Lake(resolve_lake_root(args.lake))
+    days = (
+        args.older_than_days
+        if args.older_than_days is not None
+        else operations_settings().retention_older_than_days
+    )
+    try:
+        now, source = _prune_now(lake, args.now)
+        result = prune(lake, now, days, dry_run=args.dry_run, now_source=source)
+    except ValueError as exc:
+        print(f"projections lake prune: {exc}", file=sys.stderr)
+        return 2
+    plan = result.plan
+    listed = plan.candidates if result.dry_run else result.pruned
+    if args.json:
+        for c in listed:
+            print(json.dumps(dataclasses.asdict(c)))
+    else:
+        print(f"{'table':32} {'partition':18} {'status':8} {'age (d)':>8}  run directory")
+        for c in listed:
+            print(f"{c.table:32} {c.partition or '':18} {c.status:8} {c.age_days:8.1f}  {c.path}")
+    verb = "would prune" if result.dry_run else "pruned"
+    kept = ", ".join(f"{n} {why}" for why, n in plan.kept.items()) or "none"
+    print(
+        f"{verb} {len(listed)} run director{'y' if len(listed) == 1 else 'ies'} finished before {plan.cutoff} "
+        f"(now {plan.now}, from {source}; older than {plan.older_than_days} days); kept: {kept}"
+        + (f"; manifest {result.manifest}" if result.manifest else ""),
+        file=sys.stderr,
+    )
+    return 0
+
+
 def register(subparsers: argparse._SubParsersAction) -> None:
     lake = subparsers.add_parser("lake", help="inspect the lake's pointers and manifests")
     lake_sub = lake.add_subparsers(dest="lake_command", metavar="COMMAND", required=True)
@@ -197,6 +251,30 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     summary.add_argument("--json", action="store_true", help="one JSON object per partition")
     common(summary)
     summary.set_defaults(func=_cmd_summary)
+
+    prune_cmd = lake_sub.add_parser(
+        "prune",
+        help="delete old run directories of silver, gold and published that no pointer or lock names",
+        description=(
+            "Retention (docs/operations.md): run directories of partitioned silver, gold and published "
+            "tables whose manifest finished more than N days before now, named by no pointer (current or "
+            "history), no publication and no lock record. Never bronze, blobs, labels or models. Each "
+            "prune writes <lake>/_retention/<id>.json listing what went and why."
+        ),
+    )
+    prune_cmd.add_argument(
+        "--older-than-days",
+        type=int,
+        help="age threshold in days (default: [retention] older_than_days in config/operations.toml)",
+    )
+    prune_cmd.add_argument(
+        "--now",
+        help="the sources' clock, ISO with a time zone (default: the newest bronze capture in the lake)",
+    )
+    prune_cmd.add_argument("--dry-run", action="store_true", help="list what would go, delete nothing")
+    prune_cmd.add_argument("--json", action="store_true", help="one JSON object per run directory")
+    common(prune_cmd)
+    prune_cmd.set_defaults(func=_cmd_prune)
 
     sweep = lake_sub.add_parser("sweep-staging", help="remove staging debris left by killed writers")
     sweep.add_argument("--older-than-hours", type=float, default=24.0, help="age threshold (default 24)")

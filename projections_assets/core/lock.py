@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, fields
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pandas as pd
 
@@ -170,3 +170,16 @@ def score_by_game(
     """`by_run` over a slot's `gold/slot_models` (`models`): each game with its run of `column`; a game
     the table does not list takes the slot's own run, else `fallback`."""
     return by_run(frame, runs_by_game(models, column), slot_level(models, column, fallback), score)
+
+
+def freezes_due(games: pd.DataFrame, now: datetime, lead: timedelta) -> list[tuple[str, pd.Timestamp]]:
+    """(game_id, tip) of each game (`games`: game_id, tip_ts) whose pre-tip freeze is due at `now`:
+    its tip is after `now` and at most `lead` away. A tipped game is left to the first slot at or after
+    its tip, which writes its lock record as before."""
+    out = []
+    now_ts = pd.Timestamp(now)
+    for game in games.drop_duplicates("game_id").sort_values(["tip_ts", "game_id"]).itertuples():
+        tip = pd.Timestamp(game.tip_ts)
+        if now_ts < tip <= now_ts + lead:
+            out.append((str(game.game_id), tip))
+    return out

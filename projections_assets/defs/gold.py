@@ -593,6 +593,40 @@ def current_models(
     )
 
 
+def lock_record_of(
+    lake: Lake,
+    writer: SlatePartition,
+    recorded: pd.DataFrame | None,
+    current: lock.ModelSet,
+    written_by: Mapping[str, str],
+    game_id: str,
+    tip: pd.Timestamp,
+) -> tuple[dict, bool]:
+    """A game's lock record, and whether this call wrote it: if no one has, the models its freeze slot
+    recorded (`recorded` when `writer` is the freeze slot, else read from the lake) or `current`,
+    with `written_by` (who wrote it) beside them. The first writer wins (`record_once`)."""
+    path = lock_record_path(lake, writer.game_date.isoformat(), f"game={game_id}")
+    found = read_record(path)
+    if found is not None:
+        return found, False
+    freeze = lock.freeze_slot(tip.to_pydatetime())
+    # The freeze slot's own record when it ran; the slot writing is the freeze slot when the tip is
+    # on the grid, and then its recorded (or current) runs are the lock's.
+    freeze_record = recorded if freeze == writer else recorded_models(lake, freeze)
+    models, models_of = lock.lock_models(game_id, tip, freeze_record, current, writer)
+    return record_once(
+        path,
+        {
+            **models.to_record(),
+            "models_of": models_of,
+            "game_id": game_id,
+            "tip_ts": tip.isoformat(),
+            "freeze_slot": freeze.key,
+            **written_by,
+        },
+    )
+
+
 def _lock_of(
     lake: Lake,
     partition: SlatePartition,
@@ -604,28 +638,10 @@ def _lock_of(
     tip: pd.Timestamp,
 ) -> tuple[lock.ModelSet, str]:
     """A locked game's models from its lock record, writing the record first if no slot has yet."""
-    path = lock_record_path(lake, partition.game_date.isoformat(), f"game={game_id}")
-    found = read_record(path)
-    if found is None:
-        freeze = lock.freeze_slot(tip.to_pydatetime())
-        # The freeze slot's own record when it ran; the slot writing is the freeze slot when the tip is
-        # on the grid, and then its recorded (or current) runs are the lock's.
-        freeze_record = recorded if freeze == partition else recorded_models(lake, freeze)
-        models, models_of = lock.lock_models(game_id, tip, freeze_record, current, partition)
-        found, wrote = record_once(
-            path,
-            {
-                **models.to_record(),
-                "models_of": models_of,
-                "game_id": game_id,
-                "tip_ts": tip.isoformat(),
-                "freeze_slot": freeze.key,
-                "written_by_slot": partition.key,
-                "written_by_run": run_id,
-            },
-        )
-        if wrote:
-            written.append(f"{partition.game_date.isoformat()}/{game_id}")
+    by = {"written_by_slot": partition.key, "written_by_run": run_id}
+    found, wrote = lock_record_of(lake, partition, recorded, current, by, game_id, tip)
+    if wrote:
+        written.append(f"{partition.game_date.isoformat()}/{game_id}")
     return lock.ModelSet.from_record(found), str(found["models_of"])
 
 

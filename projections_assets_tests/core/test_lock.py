@@ -93,3 +93,17 @@ def test_a_slot_without_games_has_a_typed_empty_table() -> None:
     table = lock.slot_models(games, SLOT, NEW, None, lambda g, t: (OLD, ""))
     assert table.empty and list(table.columns) == list(lock.SLOT_MODEL_COLUMNS)
     SLOT_MODELS.schema.validate(table)
+
+
+def test_a_freeze_is_due_from_lead_before_the_tip_until_the_tip() -> None:
+    games = pd.DataFrame(
+        {
+            "game_id": ["a", "b", "c", "b"],
+            "tip_ts": [_tip("19:00"), _tip("19:15"), _tip("19:30"), _tip("19:15")],
+        }
+    )
+    lead = pd.Timedelta(minutes=15).to_pytimedelta()
+    due = lock.freezes_due(games, _tip("19:00").to_pydatetime(), lead)
+    # "a" tips now (tipped: its first slot writes the record); "b" is exactly the lead away; "c" later.
+    assert due == [("b", _tip("19:15"))]
+    assert lock.freezes_due(games, _tip("18:44").to_pydatetime(), lead) == []
