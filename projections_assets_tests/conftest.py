@@ -29,7 +29,13 @@ LEAGUE_SEASONS = 1
 # takes minutes) run on the same worker. The heaviest files start first, so that neither worker is left
 # with a long file at the end while the other idles.
 SHARED_WORKER = {"test_demo.py": "demo", "test_live_sensor.py": "demo"}
-HEAVY_FIRST = ("test_live_sensor.py", "test_demo.py", "test_readme.py", "test_backfill_cli.py")
+HEAVY_FIRST = (
+    "test_live_sensor.py",
+    "test_demo.py",
+    "test_readme.py",
+    "test_backfill_cli.py",
+    "test_scaleout.py",
+)
 
 
 @pytest.hookimpl(tryfirst=True)
