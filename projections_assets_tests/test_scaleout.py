@@ -86,7 +86,14 @@ def test_the_celery_settings_take_the_run_config_then_the_environment_then_the_l
     }
 
 
+def _worker_settings() -> dict[str, str]:
+    """The broker and backend the sample worker config names."""
+    config = yaml.safe_load(WORKER_CONFIG.read_text())["execution"]["config"]
+    return {"broker": config["broker"], "backend": config["backend"]}
+
+
 def _worker_ready(worker: Worker, deadline: float) -> None:
+    text = ""
     while time.monotonic() < deadline:
         text = worker.log.read_text(errors="replace")
         if f"{worker.name}@{socket.gethostname()} ready." in text:
@@ -146,9 +153,10 @@ def worker(tmp_path: Path, postgres_url: str, league_dir: Path) -> Iterator[Work
         yield started
     finally:
         _stop(process)
-        broker = yaml.safe_load(WORKER_CONFIG.read_text())["execution"]["config"]["broker"]
-        with redis.Redis.from_url(broker) as client:
-            client.delete(name, f"_kombu.binding.{name}")
+        with redis.Redis.from_url(_worker_settings()["broker"]) as client:
+            # Kombu's bindings of the queue (the queue itself is gone once empty): the name is unique.
+            for key in client.scan_iter(match=f"*{name}*"):
+                client.delete(key)
 
 
 # Two CLI runs of a partition and a worker; the first user of the session's trained history builds it.
@@ -158,10 +166,10 @@ def test_a_slate_partition_runs_its_steps_on_a_celery_worker(
 ) -> None:
     lake = trained_lake.copy_to(tmp_path / "lake")
     assert read_pointer(slate_pointer_path(lake, DAY)) is None
-    broker = yaml.safe_load(WORKER_CONFIG.read_text())["execution"]["config"]["broker"]
+    # The run names the workers' broker and backend, whatever the environment says, and their queue.
     run_config = tmp_path / "run_config.yaml"
     run_config.write_text(
-        yaml.safe_dump({"execution": {"config": {"broker": broker, "queue": worker.queue}}})
+        yaml.safe_dump({"execution": {"config": {**_worker_settings(), "queue": worker.queue}}})
     )
     proc = subprocess.run(
         [
