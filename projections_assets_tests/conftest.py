@@ -35,6 +35,7 @@ HEAVY_FIRST = (
     "test_readme.py",
     "test_backfill_cli.py",
     "test_browser.py",
+    "test_scaleout.py",
 )
 
 

@@ -1,7 +1,9 @@
 """Jobs: what a slate run, a poller run and a labels run materialize.
 
 Slate runs use the in-process executor: on 2 cores a process per step costs
-about 5 s each (docs/dagster_notes.md), more than most steps take.
+about 5 s each (docs/dagster_notes.md), more than most steps take. The same
+slate on Celery workers (`slate_celery`) is for more machines, not for speed on one
+(docs/scaleout.md).
 """
 
 import dagster as dg
@@ -23,6 +25,7 @@ from projections_assets.defs.gold import (
 from projections_assets.defs.labels import LABEL_ASSETS
 from projections_assets.defs.publish import build_slate_publish_asset
 from projections_assets.defs.rates import RATES_TRAINING_ASSETS, SLATE_RATES_ASSETS
+from projections_assets.defs.scaleout import redis_celery_executor
 from projections_assets.defs.silver import SILVER_ASSETS
 from projections_assets.defs.sim import SIM_TRAINING_ASSETS, SLATE_SIM_ASSETS
 from projections_assets.defs.unified import OWNERSHIP_TRAINING_ASSETS, SLATE_UNIFIED_ASSETS
@@ -63,6 +66,17 @@ SLATE_JOB = dg.define_asset_job(
     selection=SLATE_KEYS,
     executor_def=dg.in_process_executor,
     description="Everything of one (game_date, slot): sources, snapshots, projections, publication.",
+)
+
+# The same selection, so a scaled-out run takes no code path the daily one does not; only the executor differs.
+SLATE_CELERY_JOB = dg.define_asset_job(
+    "slate_celery",
+    selection=SLATE_KEYS,
+    executor_def=redis_celery_executor,
+    description=(
+        "The slate job with each step a Celery task on the workers listening to the configured queue "
+        "(docs/scaleout.md): for spreading partitions over machines that share the lake and the instance."
+    ),
 )
 
 CAPTURE_JOB = dg.define_asset_job(
@@ -132,6 +146,7 @@ OWNERSHIP_TRAINING_JOB = dg.define_asset_job(
 JOBS = [
     OWNERSHIP_TRAINING_JOB,
     SLATE_JOB,
+    SLATE_CELERY_JOB,
     CAPTURE_JOB,
     LABELS_JOB,
     EVALUATION_JOB,
