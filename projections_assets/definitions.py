@@ -68,6 +68,10 @@ def build_definitions(deployment: str | None = None) -> dg.Definitions:
             *EVALUATION_ASSETS,
         ],
         jobs=JOBS,
+        # Every job without its own executor, `dagster asset materialize` and the UI's materializations
+        # included, runs in-process: a process per step costs ~5 s on 2 cores (docs/dagster_notes.md), and
+        # the partition run lock then spans the whole run (docs/backfills.md).
+        executor=dg.in_process_executor,
         sensors=[*SENSORS, *ALERT_SENSORS],
         schedules=SCHEDULES,
         resources=deployment_resources(name),
