@@ -4,9 +4,9 @@ Two `dagster asset materialize` of the slate's partition run in their own proces
 run coordinator; the injury report sensor's run goes through it (the daemon ticks the sensor, queues its
 run, then launches it). While the test holds the partition's run lock, all three start: the CLI runs
 report that they wait for the lock, the sensor's waits for it too or stays queued (the coordinator's tag
-limit counts the CLI runs of its partition). Once it is released they write one at a time. Afterwards the partition is intact, its
-slate pointer only moved forward, and the sensor, evaluated again from the same cursor, requests nothing
-new: its run key was already used.
+limit counts the CLI runs of its partition). Once it is released they write one at a time. Afterwards
+the partition is intact, its slate pointer only moved forward, and the sensor, evaluated again from the
+same cursor, requests nothing new: its run key was already used.
 """
 
 from __future__ import annotations
