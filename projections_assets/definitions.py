@@ -76,6 +76,10 @@ def build_definitions(deployment: str | None = None) -> dg.Definitions:
             *EVALUATION_ASSETS,
         ],
         jobs=[*JOBS, *OPERATIONS_JOBS],
+        # Every job without its own executor, `dagster asset materialize` and the UI's materializations
+        # included, runs in-process: a process per step costs ~5 s on 2 cores (docs/dagster_notes.md), and
+        # the partition run lock then spans the whole run (docs/backfills.md).
+        executor=dg.in_process_executor,
         sensors=[*SENSORS, *ALERT_SENSORS, *OPERATIONS_SENSORS],
         # Their cadences come from config/operations.toml, read here (when the location loads), not at import.
         schedules=[*SCHEDULES, *operations_schedules()],

@@ -16,7 +16,7 @@ LEAGUE_DIR_ENV = "PROJECTIONS_TEST_LEAGUE_DIR"
 MODULE = __name__
 
 
-def _small_league(product: dg.Definitions) -> dg.Definitions:
+def small_league(product: dg.Definitions) -> dg.Definitions:
     # A function, not a module-level copy: the CLI refuses a module holding two Definitions.
     return dg.Definitions(
         assets=product.assets,
@@ -42,4 +42,4 @@ def _small_league(product: dg.Definitions) -> dg.Definitions:
 
 @dg.definitions
 def defs() -> dg.Definitions:
-    return _small_league(definitions.build_definitions())
+    return small_league(definitions.build_definitions())

@@ -1,7 +1,8 @@
 """Resources shared by every asset: the lake IO manager, the lake reader and the sources."""
 
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -10,12 +11,14 @@ import pandas as pd
 from pydantic import Field, PrivateAttr
 
 from projections_assets.defs.alerts import ALERT_WEBHOOK_ENV, AlertsResource
+from projections_assets.defs.partitions import SLATE_PARTITIONS
 from projections_assets.league.feed import Clock, FaultRule, Faults
 from projections_assets.partitions import parse_key
 from projections_assets.platform.artifacts import ArtifactStore, NoCurrentArtifact
 from projections_assets.platform.io_manager import LAKE_INPUTS_METADATA_KEY, LakeIOManager
 from projections_assets.platform.lake import Lake, TableRef
 from projections_assets.platform.manifests import InputRecord
+from projections_assets.platform.partition_lock import hold_partitions
 from projections_assets.platform.reader import HistoryRead, read_history
 from projections_assets.settings import LAKE_ROOT_ENV, default_league_dir, resolve_lake_root
 from projections_assets.sources.clients import HttpSourceClient, SourceClient, SourceHosts
@@ -37,6 +40,75 @@ MINUTES_MODEL_KEY = "minutes_model"
 RATES_MODEL_KEY = "rates_model"
 
 
+PARTITION_LOCK_TIMEOUT_ENV = "PROJECTIONS_PARTITION_LOCK_TIMEOUT_S"
+DEFAULT_PARTITION_LOCK_TIMEOUT_S = 3600.0
+# A run's partition tags (a single partition, or the ends of a single-run range backfill).
+_PARTITION_TAG = "dagster/partition"
+_RANGE_TAGS = ("dagster/asset_partition_range_start", "dagster/asset_partition_range_end")
+
+
+def run_slate_keys(tags: Mapping[str, str]) -> list[str]:
+    """The (game_date, slot) partitions a run's tags name: its partition, or every key of its range.
+
+    A multi-partition range is a rectangle (each date of the range x each slot of the range), as
+    Dagster expands it; per-date partitions (labels, evaluation) and unpartitioned runs name none.
+    """
+    if _PARTITION_TAG in tags:
+        return [tags[_PARTITION_TAG]] if "|" in tags[_PARTITION_TAG] else []
+    start, end = (tags.get(t) for t in _RANGE_TAGS)
+    if not start or not end or "|" not in start:
+        return []
+    return list(SLATE_PARTITIONS.get_partition_keys_in_range(dg.PartitionKeyRange(start, end)))
+
+
+class PartitionRunLock(dg.ConfigurableResource):
+    """Holds the lake's run lock of every (game_date, slot) partition of the run, for the whole run.
+
+    The run coordinator's tag limit only sees queued runs; `dagster asset materialize` and `dagster job
+    execute` run in the CLI's own process. This lock sees every route: taken when the run's resources
+    are set up (before any step writes), released when they are torn down (after the last step), in
+    sorted key order for a range. With the in-process executor (the code location's default) that is
+    the whole run; under a multiprocess executor each step's process takes it for that step only
+    (docs/backfills.md).
+    """
+
+    lake_root: str | None = Field(
+        default=None,
+        description="Directory of the lake. Unset: $PROJECTIONS_LAKE_ROOT at run time, else <project>/.lake.",
+    )
+    timeout_s: float | None = Field(
+        default=None,
+        description=(
+            "Seconds a run waits for each partition another run is writing before it fails, naming the "
+            f"partition and the holder run. Unset: ${PARTITION_LOCK_TIMEOUT_ENV} at run time, else "
+            f"{DEFAULT_PARTITION_LOCK_TIMEOUT_S:g} (a single-run range backfill holds its partitions long)."
+        ),
+    )
+
+    def wait_s(self) -> float:
+        text = _setting(self.timeout_s, PARTITION_LOCK_TIMEOUT_ENV, str(DEFAULT_PARTITION_LOCK_TIMEOUT_S))
+        try:
+            return float(text)
+        except ValueError as exc:
+            raise ValueError(
+                f"partition lock timeout {text!r} (${PARTITION_LOCK_TIMEOUT_ENV}) is not a number of seconds"
+            ) from exc
+
+    @contextmanager
+    def yield_for_execution(self, context: dg.InitResourceContext) -> Iterator["PartitionRunLock"]:
+        run = context.run
+        keys = run_slate_keys(run.tags) if run is not None else []
+        if not keys:
+            yield self
+            return
+        lake = Lake(resolve_lake_root(self.lake_root))
+        with hold_partitions(lake, keys, run.run_id, timeout_s=self.wait_s(), log=context.log.info) as held:
+            context.log.info(
+                f"run {run.run_id} holds the lock of {len(held)} partition(s): {held[0]}..{held[-1]}"
+            )
+            yield self
+
+
 class LakeReader(dg.ConfigurableResource):
     """Reads a table's history across partitions (current runs only) in one filtered scan."""
 
@@ -46,6 +118,13 @@ class LakeReader(dg.ConfigurableResource):
             "Directory of the lake. Unset: $PROJECTIONS_LAKE_ROOT at run time, else .lake in "
             "$PROJECTIONS_HOME or the working directory."
         ),
+    )
+    # Every step of a slate partition reads the lake through this resource, so a run that uses it holds
+    # the run lock of its partitions: Dagster sets a nested resource up and tears it down with its parent.
+    # Nested only, never also a top-level key: a step requiring both would take the lock twice and wait on itself.
+    partition_lock: PartitionRunLock | None = Field(
+        default=None,
+        description="The per-partition run lock held while the run uses the reader. Unset: no lock.",
     )
 
     def lake(self) -> Lake:
@@ -104,8 +183,7 @@ CLOCK_START_ENV = "PROJECTIONS_LEAGUE_CLOCK_START"
 CLOCK_SPEED_ENV = "PROJECTIONS_LEAGUE_CLOCK_SPEED"
 CLOCK_ANCHOR_ENV = "PROJECTIONS_LEAGUE_CLOCK_ANCHOR"
 CLOCK_REPLAY_ENV = "PROJECTIONS_LEAGUE_CLOCK_REPLAY_HOURS"
-# A run's partition tags (a single partition, or the ends of a single-run range backfill).
-_PARTITION_TAGS = ("dagster/partition", "dagster/asset_partition_range_end")
+_PARTITION_TAGS = (_PARTITION_TAG, _RANGE_TAGS[1])
 
 
 def _setting(configured: object, env: str, default: str) -> str:
@@ -413,7 +491,7 @@ def default_resources() -> ResourceMap:
     """The embedded deployment: the simulated league in-process, the lake in ./.lake (or as configured)."""
     return {
         LAKE_IO_MANAGER_KEY: lake_io_manager(),
-        "lake_reader": LakeReader(),
+        "lake_reader": LakeReader(partition_lock=PartitionRunLock()),
         MINUTES_MODEL_KEY: CurrentMinutesModel(),
         RATES_MODEL_KEY: CurrentRatesModel(),
         SOURCES_KEY: LeagueSources(),
@@ -449,7 +527,7 @@ def production_resources() -> ResourceMap:
     lake_root = dg.EnvVar(LAKE_ROOT_ENV)
     return {
         LAKE_IO_MANAGER_KEY: lake_io_manager(lake_root),
-        "lake_reader": LakeReader(lake_root=lake_root),
+        "lake_reader": LakeReader(lake_root=lake_root, partition_lock=PartitionRunLock(lake_root=lake_root)),
         MINUTES_MODEL_KEY: CurrentMinutesModel(lake_root=lake_root),
         RATES_MODEL_KEY: CurrentRatesModel(lake_root=lake_root),
         SOURCES_KEY: HttpSources(odds_api_key=dg.EnvVar(ODDS_API_KEY_ENV)),
