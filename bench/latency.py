@@ -5,17 +5,21 @@
 From the instant an injury report is published on the source to the instant the game_date's published
 pointer names that report's slot, with every production piece in the loop: `dagster-daemon` running the
 injury report sensor (its code server, the QueuedRunCoordinator, the DefaultRunLauncher's run worker),
-sources read over HTTP from a league feed on loopback (the `feed` deployment), the whole slate job, the
-forward-only publication.
+sources read over HTTP from a league feed on loopback standing in for the real hosts (the `feed_live`
+deployment: as in production, the pollers have captured odds, rosters, lineups, draftables and the
+schedule five minutes before the slot, and the report's run captures the report and computes the whole
+chain from it), the forward-only publication.
 
 1. Prepare (once per work dir, about 4 minutes; `--fresh` redoes it): the demo's history, training and
    its first replayed report (2026-01-11 16:00 ET) into `<workdir>/base` (lake and Dagster home).
 2. Copy the base to `<workdir>/run` (so every measurement starts from the same state and the sensor's run
    keys are new), serve the league feed on 127.0.0.1 with its clock just after 16:00, turn the sensor
    on with its cursor there, and start the daemon.
-3. For each of `--reports` reports (16:15, 16:30, ...): jump the feed's clock to the report's
-   publication instant (it then runs at real speed), and time until the published pointer names the
-   report's slot. The next jump waits for the run to end and for `--interval` seconds after the last
+3. For each of `--reports` reports (16:15, 16:30, ...): the poller's capture of the slot, at the
+   feed's five minutes before it (`capture_sources`, tagged live, as `source_poller` runs it; the
+   daemon's schedule fires on the machine's clock, so the benchmark launches it), then the feed's clock
+   jumps to the report's publication instant (it then runs at real speed), and the benchmark times
+   until the published pointer names the report's slot. The next jump waits for the run to end and for `--interval` seconds after the last
    jump, whichever is later: runs never queue behind each other.
 4. From the Dagster event log of each run: the phases (sensor pickup: publication -> run created;
    queue: created -> dequeued; run worker start-up: dequeued -> run started (a process importing the
@@ -52,6 +56,8 @@ DAY = "2026-01-11"
 # The demo replays from 16:00; its first report is part of the preparation, the measured ones follow.
 FIRST_REPORT = "16:15"
 SENSOR = "injury_report_sensor"
+DEPLOYMENT = "feed_live"
+POLL_LEAD = timedelta(minutes=5)
 WORKSPACE = PROJECT_ROOT / "workspace.yaml"
 # Bounds on waits, not timing claims.
 DAEMON_READY_S = 240
@@ -87,17 +93,21 @@ def _env(run: Path, feed_url: str) -> dict[str, str]:
         **os.environ,
         "DAGSTER_HOME": str(run / "home"),
         LAKE_ROOT_ENV: str(run / "lake"),
-        "PROJECTIONS_DEPLOYMENT": "feed",
+        "PROJECTIONS_DEPLOYMENT": DEPLOYMENT,
         "PROJECTIONS_FEED_URL": feed_url,
         # As `make ui` does: a run's launch waits for its worker to load the code location.
         "DAGSTER_GRPC_TIMEOUT_SECONDS": "300",
     }
 
 
-def _dagster(args: list[str], env: dict[str, str]) -> None:
+def _dagster(args: list[str], env: dict[str, str], target: list[str] | None = None) -> None:
     cli = Path(sys.executable).with_name("dagster")
     done = subprocess.run(
-        [str(cli), *args, "-w", str(WORKSPACE)], cwd=PROJECT_ROOT, env=env, capture_output=True, text=True
+        [str(cli), *args, *(target or ["-w", str(WORKSPACE)])],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
     )
     if done.returncode != 0:
         raise RuntimeError(f"dagster {' '.join(args)} failed:\n{done.stderr[-3000:]}")
@@ -151,7 +161,8 @@ def _phases(instance, record, published_at: float, seen_at: float, publish_step:
 def measure(workdir: Path, reports: int, interval: float) -> dict:
     import dagster as dg
 
-    from projections_assets.defs.jobs import PUBLISHED_SLATE
+    from projections_assets.defs.jobs import CAPTURE_JOB, PUBLISHED_SLATE
+    from projections_assets.defs.resources import CAPTURE_TAG, LIVE_CAPTURE
     from projections_assets.league.feed import Clock, Feed, serve, wall_now
     from projections_assets.league.generate import read_league_tables
     from projections_assets.league.payloads import LeaguePayloads
@@ -162,7 +173,7 @@ def measure(workdir: Path, reports: int, interval: float) -> dict:
     base, run = workdir / "base", workdir / "run"
     shutil.rmtree(run, ignore_errors=True)
     shutil.copytree(base, run, symlinks=True)
-    (run / "home" / "dagster.yaml").unlink()
+    # The instance settings of this checkout (the base may have been prepared by an older one).
     shutil.copy(PROJECT_ROOT / "dagster.yaml", run / "home" / "dagster.yaml")
     publish_step = "__".join(PUBLISHED_SLATE.key.path)
     slots = [
@@ -203,6 +214,10 @@ def measure(workdir: Path, reports: int, interval: float) -> dict:
                 time.sleep(1)
             for slot in slots:
                 key = f"{DAY}|{pd.Timestamp(slot).tz_convert('America/New_York'):%H:%M}"
+                feed.clock = Clock(slot - POLL_LEAD, 1.0, wall_now())
+                tags = json.dumps({"dagster/partition": key, CAPTURE_TAG: LIVE_CAPTURE})
+                module = ["-m", "projections_assets.definitions"]
+                _dagster(["job", "execute", "-j", CAPTURE_JOB.name, "--tags", tags], env, module)
                 feed.clock = Clock(slot, 1.0, wall_now())
                 published_at = time.time()
                 seen_at = None
@@ -306,7 +321,7 @@ def main(argv: list[str]) -> int:
         prepare(workdir / "base")
     summary = measure(workdir, args.reports, args.interval)
     _table(summary)
-    write_result("latency", {**summary, "machine": {"deployment": "feed", "daemon": "dagster-daemon"}})
+    write_result("latency", {**summary, "machine": {"deployment": DEPLOYMENT, "daemon": "dagster-daemon"}})
     if args.json:
         print(json.dumps(summary))
     return 0

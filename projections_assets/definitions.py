@@ -26,6 +26,7 @@ from projections_assets.defs.rates import RATES_ASSETS  # noqa: E402
 from projections_assets.defs.resources import (  # noqa: E402
     ResourceMap,
     default_resources,
+    feed_live_resources,
     feed_resources,
     production_resources,
 )
@@ -39,10 +40,12 @@ from projections_assets.defs.what_changed import WHAT_CHANGED_ASSETS  # noqa: E4
 DEPLOYMENT_ENV = "PROJECTIONS_DEPLOYMENT"
 DEFAULT_DEPLOYMENT = "embedded"
 # embedded: the simulated league and a local lake; feed: the same over HTTP from a league feed on
-# loopback ($PROJECTIONS_FEED_URL); production: the real hosts (docker/, README).
+# loopback ($PROJECTIONS_FEED_URL); feed_live: that feed polled as the real hosts are (the pollers
+# capture the polled sources, a report's run only its report); production: the real hosts (docker/).
 DEPLOYMENTS: dict[str, Callable[[], ResourceMap]] = {
     "embedded": default_resources,
     "feed": feed_resources,
+    "feed_live": feed_live_resources,
     "production": production_resources,
 }
 

@@ -219,6 +219,10 @@ class SourcesResource(dg.ConfigurableResource):
         """Why the source cannot answer quickly right now (a sensor then skips its tick), or None."""
         return None
 
+    def pollers_capture(self) -> bool:
+        """Whether the pollers capture the polled sources live, so a report's run leaves them alone."""
+        return False
+
     def retry_policy(self) -> RetryPolicy:
         return RetryPolicy(max_attempts=self.max_attempts, base_delay_s=self.retry_base_delay_s)
 
@@ -372,6 +376,18 @@ class HttpSources(SourcesResource):
     min_interval_s: float = Field(
         default=0.5, description="Least time between two requests to one host (the per-host rate limit)."
     )
+    polled_live: bool | None = Field(
+        default=None,
+        description=(
+            "Whether the pollers capture odds, rosters, lineups, draftables and the schedule live before "
+            "each slot, so a report's run leaves them alone. Unset: yes for the real hosts, no for a "
+            "base_url (a league feed answers as of any instant, so a run captures its own)."
+        ),
+    )
+
+    def pollers_capture(self) -> bool:
+        """Whether the pollers capture the polled sources live (`polled_live`)."""
+        return self.base_url is None if self.polled_live is None else self.polled_live
 
     def client(self) -> SourceClient:
         hosts = SourceHosts.single(self.base_url) if self.base_url else SourceHosts()
@@ -504,17 +520,21 @@ def default_resources() -> ResourceMap:
 FEED_URL_ENV = "PROJECTIONS_FEED_URL"
 
 
-def feed_resources() -> ResourceMap:
+def feed_resources(polled_live: bool = False) -> ResourceMap:
     """The embedded deployment reading its sources over HTTP from one league feed on loopback
     (`projections feed serve`, or the latency benchmark's) at $PROJECTIONS_FEED_URL: the path the real
-    hosts take, with the feed's clock as the sources' clock.
+    hosts take, with the feed's clock as the sources' clock. `polled_live`: the feed stands in for the
+    real hosts all the way, the pollers capturing the polled sources and a report's run only its report.
     """
     # One loopback server answers for every host: the per-host rate limit meant for the real hosts
     # would only queue a run's own requests.
-    return {
-        **default_resources(),
-        SOURCES_KEY: HttpSources(base_url=dg.EnvVar(FEED_URL_ENV), min_interval_s=0.0),
-    }
+    sources = HttpSources(base_url=dg.EnvVar(FEED_URL_ENV), min_interval_s=0.0, polled_live=polled_live)
+    return {**default_resources(), SOURCES_KEY: sources}
+
+
+def feed_live_resources() -> ResourceMap:
+    """`feed_resources` with the pollers capturing the polled sources live, as against the real hosts."""
+    return feed_resources(polled_live=True)
 
 
 def production_resources() -> ResourceMap:

@@ -71,7 +71,7 @@ def injury_report_sensor(context: dg.SensorEvaluationContext, sources: SourcesRe
             )
             after, waiting = first_cursor(result.source_now), {}
             result = watch(after, _probe(client))
-        selection = slate_selection(include_polled=client.answers_as_of)
+        selection = slate_selection(include_polled=not sources.pollers_capture())
     ready, waiting = due(result.found, waiting, result.source_now)
     requests = [
         dg.RunRequest(

@@ -6,6 +6,7 @@ import json
 from datetime import datetime
 
 import dagster as dg
+import pytest
 
 from projections_assets.defs.bronze import POLLED_BRONZE_KEYS
 from projections_assets.defs.jobs import SLATE_KEYS
@@ -107,17 +108,14 @@ def test_a_league_not_generated_yet_skips_the_tick_and_names_the_command(tmp_pat
     assert not missing.exists()  # nothing was generated inside the tick
 
 
-def test_real_hosts_leave_the_polled_sources_to_the_pollers(league_dir, instance, monkeypatch) -> None:
-    sources = league_sources(league_dir, clock="2026-01-16T22:46:00Z")
-    client = sources.client()
-    client.answers_as_of = False  # what HttpSources() against the real hosts reports
-    monkeypatch.setattr(type(sources), "client", lambda self: client)
-    context = dg.build_sensor_context(
-        cursor=_cursor("2026-01-16T17:30:00-05:00"), instance=instance, resources={"sources": sources}
-    )
-    (request,) = injury_report_sensor(context).run_requests
-    assert set(request.asset_selection) == set(SLATE_KEYS) - set(POLLED_BRONZE_KEYS)
-    assert dg.AssetKey(["bronze", "injury_reports"]) in request.asset_selection
+def test_real_hosts_leave_the_polled_sources_to_the_pollers() -> None:
+    from projections_assets.defs.resources import HttpSources
+
+    assert HttpSources().pollers_capture()
+    # A league feed answers "as of" any instant: its runs capture their own sources, unless told that
+    # the pollers do (the `feed_live` deployment).
+    assert not HttpSources(base_url="http://127.0.0.1:8765").pollers_capture()
+    assert HttpSources(base_url="http://127.0.0.1:8765", polled_live=True).pollers_capture()
 
 
 def test_nothing_before_the_report_is_published(league_dir, instance) -> None:
@@ -129,10 +127,14 @@ def test_nothing_before_the_report_is_published(league_dir, instance) -> None:
     )
 
 
-def test_the_feed_deployment_reads_a_loopback_feed_whose_clock_jumps(
-    league_dir, instance, monkeypatch
+@pytest.mark.parametrize(
+    ("deployment", "selection"),
+    [("feed", set(SLATE_KEYS)), ("feed_live", set(SLATE_KEYS) - set(POLLED_BRONZE_KEYS))],
+)
+def test_the_feed_deployments_read_a_loopback_feed_whose_clock_jumps(
+    deployment, selection, league_dir, instance, monkeypatch
 ) -> None:
-    """What the latency benchmark drives: the `feed` deployment's sources over HTTP, the feed's clock
+    """What the latency benchmark drives: a feed deployment's sources over HTTP, the feed's clock
     moved by its owner between two ticks."""
     from projections_assets.definitions import build_definitions
     from projections_assets.league.feed import Clock, Feed, serve
@@ -143,7 +145,7 @@ def test_the_feed_deployment_reads_a_loopback_feed_whose_clock_jumps(
         LeaguePayloads(read_league_tables(league_dir)),
         Clock(datetime.fromisoformat("2026-01-16T22:40:00+00:00")),
     )
-    sources = build_definitions("feed").resources["sources"]
+    sources = build_definitions(deployment).resources["sources"]
     with serve(feed) as server:
         monkeypatch.setenv("PROJECTIONS_FEED_URL", server.url)
 
@@ -158,5 +160,7 @@ def test_the_feed_deployment_reads_a_loopback_feed_whose_clock_jumps(
         feed.clock = Clock(datetime.fromisoformat("2026-01-16T22:45:00+00:00"))
         after = tick(before.cursor)
     assert [r.partition_key for r in after.run_requests] == ["2026-01-16|17:45"]
-    # Over HTTP from the feed, as in-process: the run captures every source "as of" its slot.
-    assert set(after.run_requests[0].asset_selection) == set(SLATE_KEYS)
+    # `feed`: the run captures every source "as of" its slot; `feed_live`: the pollers did, as they do
+    # against the real hosts, and the run captures only the report.
+    assert set(after.run_requests[0].asset_selection) == selection
+    assert dg.AssetKey(["bronze", "injury_reports"]) in after.run_requests[0].asset_selection
