@@ -239,7 +239,8 @@ def _slate(lake: Lake, key: str) -> None:
 
 
 def _tick(sensor, lake: Lake, now: datetime, cursor: str | None, alerts: AlertsResource, instance):
-    context = dg.build_sensor_context(
+    # The lake reader sets up its nested partition lock, so the context is opened as a context manager.
+    with dg.build_sensor_context(
         cursor=cursor,
         instance=instance,
         resources={
@@ -247,8 +248,8 @@ def _tick(sensor, lake: Lake, now: datetime, cursor: str | None, alerts: AlertsR
             "lake_reader": LakeReader(lake_root=str(lake.root)),
             "alerts": alerts,
         },
-    )
-    return sensor(context)
+    ) as context:
+        return sensor(context)
 
 
 def _day_lake(lake: Lake, day: tuple[int, int, int], *report_times: tuple[int, int]) -> None:

@@ -145,15 +145,16 @@ def slots_ran(tmp_path, trained_lake, league_dir):
 
 
 def _freeze_tick(league_dir: Path, lake, clock: datetime, cursor: str | None, instance) -> dg.SensorResult:
-    context = dg.build_sensor_context(
+    # The lake reader sets up its nested partition lock, so the context is opened as a context manager.
+    with dg.build_sensor_context(
         cursor=cursor,
         instance=instance,
         resources={
             "sources": league_sources(league_dir, clock=clock.isoformat()),
             "lake_reader": history_resources(lake.root, league_dir)["lake_reader"],
         },
-    )
-    return pre_tip_freeze_sensor(context)
+    ) as context:
+        return pre_tip_freeze_sensor(context)
 
 
 def _promote_another_minutes_model(lake) -> str:
