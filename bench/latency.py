@@ -42,6 +42,7 @@ import statistics
 import subprocess
 import sys
 import time
+import warnings
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -50,6 +51,10 @@ import pandas as pd
 
 from projections_assets.cli.bench import write_result
 from projections_assets.settings import LAKE_ROOT_ENV, PROJECT_ROOT, default_league_dir
+
+# The code location silences these when it loads; the benchmark imports its modules directly.
+warnings.filterwarnings("ignore", message=".*is currently in beta.*")
+warnings.filterwarnings("ignore", message=".*is currently in preview.*")
 
 SEED = 7
 DAY = "2026-01-11"

@@ -40,9 +40,9 @@ def _write_cursor(after: datetime, waiting: dict[str, str]) -> str:
 
 @dg.sensor(
     job=SLATE_JOB,
-    # A new report waits for the next tick: half this on average (bench/latency.py). Each tick asks the
-    # report host for the next file name or two, a few requests a minute.
-    minimum_interval_seconds=10,
+    # A new report waits for the next tick: about half this plus the daemon's 5 s loop on average
+    # (bench/latency.py, docs/latency.md). Each tick asks the report host for the next file name or two.
+    minimum_interval_seconds=5,
     default_status=dg.DefaultSensorStatus.STOPPED,
     description=(
         "Watches the official injury report site (or the league feed) for the next report, in both "
