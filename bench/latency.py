@@ -37,7 +37,6 @@ import argparse
 import json
 import os
 import shutil
-import signal
 import statistics
 import subprocess
 import sys
@@ -50,6 +49,7 @@ import numpy as np
 import pandas as pd
 
 from projections_assets.cli.bench import write_result
+from projections_assets.platform.processes import stop_process_group
 from projections_assets.settings import LAKE_ROOT_ENV, PROJECT_ROOT, default_league_dir
 
 # The code location silences these when it loads; the benchmark imports its modules directly.
@@ -261,12 +261,7 @@ def measure(workdir: Path, reports: int, interval: float) -> dict:
                 if wait > 0:
                     time.sleep(wait)
     finally:
-        os.killpg(daemon.pid, signal.SIGTERM)
-        try:
-            daemon.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            os.killpg(daemon.pid, signal.SIGKILL)
-            daemon.wait()
+        stop_process_group(daemon)
         server.close()
     return summarize(results, interval)
 

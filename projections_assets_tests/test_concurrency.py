@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -33,6 +32,7 @@ from projections_assets.platform.lake import DATA_FILE, MANIFEST_FILE, Lake, Par
 from projections_assets.platform.manifests import ManifestV1
 from projections_assets.platform.partition_lock import hold_partitions
 from projections_assets.platform.pointers import pointer_history, read_pointer
+from projections_assets.platform.processes import stop_process_group
 from projections_assets.platform.publish import slate_pointer_path
 from projections_assets.settings import LAKE_ROOT_ENV
 from projections_assets_tests import small_league_defs
@@ -71,16 +71,6 @@ def _messages(instance: dg.DagsterInstance, run_id: str) -> list[str]:
 def _sensor_ticks(instance: dg.DagsterInstance) -> list:
     (state,) = [s for s in instance.all_instigator_state() if s.name == SENSOR]
     return list(instance.get_ticks(state.instigator_origin_id, state.selector_id))
-
-
-def _stop(proc: subprocess.Popen) -> None:
-    if proc.poll() is None:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
 
 
 def _run_span(lake: Lake, tables: list[TableRef], run_id: str) -> tuple[pd.Timestamp, pd.Timestamp]:
@@ -182,7 +172,7 @@ def test_two_cli_runs_and_a_sensor_run_of_one_partition_write_it_one_at_a_time(
             ticks = _sensor_ticks(instance)
     finally:
         for proc in procs:
-            _stop(proc)
+            stop_process_group(proc)
 
     # Every route ran to success: two from the CLI, one requested by the sensor through the queue.
     assert [p.returncode for p in procs[1:]] == [0, 0], [log.read_text()[-2500:] for log in logs[1:]]

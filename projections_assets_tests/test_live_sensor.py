@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -30,6 +29,7 @@ from projections_assets.defs.resources import (
 )
 from projections_assets.defs.sensors import REPORT_TAG
 from projections_assets.platform.lake import Lake, PartitionLocation
+from projections_assets.platform.processes import stop_process_group
 from projections_assets.platform.publish import load_partition
 from projections_assets.settings import LAKE_ROOT_ENV
 from projections_assets_tests.conftest import REPO_ROOT, DemoRun, run_dagster_cli
@@ -102,12 +102,7 @@ def test_the_daemon_turns_a_new_report_into_a_successful_slate_run(
             # The first report after the cursor, in its own slot, captured and projected.
             assert succeeded[0].tags["dagster/partition"] == f"{day}|16:30"
     finally:
-        os.killpg(daemon.pid, signal.SIGTERM)
-        try:
-            daemon.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            os.killpg(daemon.pid, signal.SIGKILL)
-            daemon.wait()
+        stop_process_group(daemon)
     proj = load_partition(
         Lake(demo_run.lake),
         gold_contracts.MINUTES_PROJECTIONS.table,

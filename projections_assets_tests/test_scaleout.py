@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import signal
 import socket
 import subprocess
 import sys
@@ -35,6 +34,7 @@ from projections_assets.defs.scaleout import DEFAULT_QUEUE, DEFAULT_REDIS_URL, c
 from projections_assets.platform.lake import MANIFEST_FILE, PartitionLocation
 from projections_assets.platform.manifests import ManifestV1
 from projections_assets.platform.pointers import read_pointer
+from projections_assets.platform.processes import stop_process_group
 from projections_assets.platform.publish import load_partition, slate_pointer_path
 from projections_assets_tests import small_league_defs
 from projections_assets_tests.conftest import REPO_ROOT, run_dagster_cli
@@ -104,17 +104,6 @@ def _worker_ready(worker: Worker, deadline: float) -> None:
     raise AssertionError(f"the Celery worker is not ready (exit {worker.process.poll()}):\n{text[-3000:]}")
 
 
-def _stop(process: subprocess.Popen[bytes]) -> None:
-    """Stop the worker and its pool: the whole process group, SIGKILL if it has not gone in 30 s."""
-    if process.poll() is None:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=30)
-
-
 @pytest.fixture
 def worker(tmp_path: Path, postgres_url: str, league_dir: Path) -> Iterator[Worker]:
     """A Celery worker on a queue of its own, with the instance, lake and league of the run it serves."""
@@ -152,7 +141,7 @@ def worker(tmp_path: Path, postgres_url: str, league_dir: Path) -> Iterator[Work
         _worker_ready(started, time.monotonic() + WORKER_READY_S)
         yield started
     finally:
-        _stop(process)
+        stop_process_group(process)
         with redis.Redis.from_url(_worker_settings()["broker"]) as client:
             # Kombu's bindings of the queue (the queue itself is gone once empty): the name is unique.
             for key in client.scan_iter(match=f"*{name}*"):

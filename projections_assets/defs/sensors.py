@@ -40,9 +40,11 @@ def _write_cursor(after: datetime, waiting: dict[str, str]) -> str:
 
 @dg.sensor(
     job=SLATE_JOB,
-    # A new report waits for the next tick: about half this plus the daemon's 5 s loop on average
-    # (bench/latency.py, docs/latency.md). Each tick asks the report host for the next file name or two.
-    minimum_interval_seconds=5,
+    # Dagster's sensor daemon loops every 5 s and skips a sensor whose last tick is younger than this
+    # minimum. At 5 the elapsed time often fell a few ms short, so ticks came 5 or 10 s apart; at 1 the
+    # sensor ticks on every loop (bench/latency.py, docs/latency.md). A tick asks the report host for the
+    # next file name or two.
+    minimum_interval_seconds=1,
     default_status=dg.DefaultSensorStatus.STOPPED,
     description=(
         "Watches the official injury report site (or the league feed) for the next report, in both "

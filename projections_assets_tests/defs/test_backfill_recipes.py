@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import socket
 import subprocess
 import sys
@@ -33,6 +32,7 @@ from projections_assets.league.generate import read_league_tables
 from projections_assets.platform.lake import MANIFEST_FILE, Lake, PartitionLocation, TableRef
 from projections_assets.platform.manifests import ManifestV1
 from projections_assets.platform.pointers import read_pointer
+from projections_assets.platform.processes import stop_process_group
 from projections_assets.platform.publish import load_partition, slate_pointer_path
 from projections_assets.settings import LAKE_ROOT_ENV
 from projections_assets_tests import poisoned_league_defs, small_league_defs
@@ -197,16 +197,6 @@ def _start(args: list[str], env: dict[str, str], log: Path) -> subprocess.Popen:
     )
 
 
-def _stop(proc: subprocess.Popen) -> None:
-    if proc.poll() is None:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
-
-
 def _wait_for(what: str, condition, logs: list[Path]) -> None:
     deadline = time.monotonic() + BOUND_S
     while time.monotonic() < deadline:
@@ -284,7 +274,7 @@ def test_a_job_backfill_and_a_ui_backfill_are_run_by_the_daemon(
         ).json()
         launched = answer["data"]["launchPartitionBackfill"]
         assert launched["__typename"] == "LaunchBackfillSuccess", launched
-        _stop(procs[0])
+        stop_process_group(procs[0])
 
         procs.append(_start([str(BIN / "dagster-daemon"), "run", *target], full_env, logs[1]))
         with dg.DagsterInstance.get() as instance:
@@ -303,7 +293,7 @@ def test_a_job_backfill_and_a_ui_backfill_are_run_by_the_daemon(
             runs = list(instance.get_runs())
     finally:
         for proc in procs:
-            _stop(proc)
+            stop_process_group(proc)
 
     assert all(r.status == dg.DagsterRunStatus.SUCCESS for r in runs), [
         (r.run_id, r.status, r.tags) for r in runs

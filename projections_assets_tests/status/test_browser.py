@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import time
@@ -30,6 +29,7 @@ from projections_assets.cli.serve import bind
 from projections_assets.contracts.silver import SILVER_INJURIES
 from projections_assets.defs.silver import CHECK_FRESHNESS, CHECK_IDENTITIES_MATCHED
 from projections_assets.platform.lake import Lake
+from projections_assets.platform.processes import stop_process_group
 from projections_assets.settings import LAKE_ROOT_ENV
 from projections_assets.status.app import create_app
 from projections_assets_tests.conftest import REPO_ROOT
@@ -152,12 +152,7 @@ def dagster_ui(tmp_path) -> Iterator[str]:
             time.sleep(1)
         yield url
     finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
+        stop_process_group(proc)
 
 
 def _dismiss_welcome(driver: WebDriver) -> None:
