@@ -104,6 +104,13 @@ def _bounded(raw: dict, section: str, key: str, low: int, high: int) -> int:
     return value
 
 
+def alert_settings(config_dir: Path = CONFIG_DIR) -> dict[str, object]:
+    """config/alerts.toml's [alerts] table: settings of the alerts resource (the keys it sets; an empty
+    table keeps every default). Read when the definitions are built, never at import."""
+    raw = tomllib.loads((config_dir / "alerts.toml").read_text())
+    return dict(raw.get("alerts", {}))
+
+
 @cache
 def operations_settings(config_dir: Path = CONFIG_DIR) -> OperationsSettings:
     """Read when the definitions are built (or a command needs it), never at import."""

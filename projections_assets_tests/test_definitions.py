@@ -55,7 +55,8 @@ def test_production_takes_the_odds_key_and_the_lake_from_the_environment(monkeyp
 
 def test_an_unknown_deployment_fails_naming_the_known_ones(monkeypatch):
     with pytest.raises(
-        ValueError, match=r"unknown deployment 'staging'.*known deployments: embedded, feed, feed_live, production"
+        ValueError,
+        match=r"unknown deployment 'staging'.*known deployments: embedded, feed, feed_live, production",
     ):
         build_definitions("staging")
     monkeypatch.setenv("PROJECTIONS_DEPLOYMENT", "prod")

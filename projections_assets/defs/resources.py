@@ -8,7 +8,7 @@ from pathlib import Path
 
 import dagster as dg
 import pandas as pd
-from pydantic import Field, PrivateAttr
+from pydantic import Field, PrivateAttr, ValidationError
 
 from projections_assets.defs.alerts import ALERT_WEBHOOK_ENV, AlertsResource
 from projections_assets.defs.partitions import SLATE_PARTITIONS
@@ -20,7 +20,13 @@ from projections_assets.platform.lake import Lake, TableRef
 from projections_assets.platform.manifests import InputRecord
 from projections_assets.platform.partition_lock import hold_partitions
 from projections_assets.platform.reader import HistoryRead, read_history
-from projections_assets.settings import LAKE_ROOT_ENV, default_league_dir, resolve_lake_root
+from projections_assets.settings import (
+    CONFIG_DIR,
+    LAKE_ROOT_ENV,
+    alert_settings,
+    default_league_dir,
+    resolve_lake_root,
+)
 from projections_assets.sources.clients import HttpSourceClient, SourceClient, SourceHosts
 from projections_assets.sources.http import HostRateLimiter, RetryPolicy, SourceHttpClient
 from projections_assets.sources.simulated import league_client, league_feed, league_generated
@@ -503,6 +509,26 @@ ResourceMap = dict[str, dg.ConfigurableResource | dg.ConfigurableIOManager]
 ODDS_API_KEY_ENV = "ODDS_API_KEY"
 
 
+def alerts_resource(
+    webhook_url: str | dg.EnvVar | None = None, config_dir: Path = CONFIG_DIR
+) -> AlertsResource:
+    """The alerts resource with config/alerts.toml's settings. An unknown key, a bad value or a webhook
+    URL in the file (a secret: it comes from the environment) fails the load, naming the file."""
+    source = config_dir / "alerts.toml"
+    settings = alert_settings(config_dir)
+    allowed = set(AlertsResource.model_fields) - {"webhook_url"}
+    unknown = sorted(set(settings) - allowed)
+    if unknown:
+        raise ValueError(
+            f"{source} [alerts]: unknown or not allowed here: {', '.join(unknown)} (the webhook URL is a "
+            f"secret, read from ${ALERT_WEBHOOK_ENV} in production; settings: docs/alerts.md)"
+        )
+    try:
+        return AlertsResource(webhook_url=webhook_url, **settings)
+    except ValidationError as exc:
+        raise ValueError(f"{source} [alerts]: {exc}") from exc
+
+
 def default_resources() -> ResourceMap:
     """The embedded deployment: the simulated league in-process, the lake in ./.lake (or as configured)."""
     return {
@@ -513,7 +539,7 @@ def default_resources() -> ResourceMap:
         SOURCES_KEY: LeagueSources(),
         "oracle": OracleResource(),
         # No webhook in the embedded deployment: alerts go to the log (configure `webhook_url` to post).
-        ALERTS_KEY: AlertsResource(),
+        ALERTS_KEY: alerts_resource(),
     }
 
 
@@ -554,5 +580,5 @@ def production_resources() -> ResourceMap:
         # No oracle outside the simulated league: evaluation runs beside the baselines only.
         "oracle": OracleResource(),
         # A secret from the environment; set it empty to keep alerts in the log.
-        ALERTS_KEY: AlertsResource(webhook_url=dg.EnvVar(ALERT_WEBHOOK_ENV)),
+        ALERTS_KEY: alerts_resource(webhook_url=dg.EnvVar(ALERT_WEBHOOK_ENV)),
     }

@@ -30,7 +30,12 @@ from projections_assets.defs.alerts import (
     freshness_alerts,
 )
 from projections_assets.defs.partitions import SLATE_PARTITIONS
-from projections_assets.defs.resources import LakeReader, SourcesResource
+from projections_assets.defs.resources import (
+    LakeReader,
+    SourcesResource,
+    alerts_resource,
+    production_resources,
+)
 from projections_assets.nba.calendar import EASTERN
 from projections_assets.nba.injury_report import report_filename
 from projections_assets.parsers.schedule import SCHEDULE_COLUMNS
@@ -412,3 +417,34 @@ def test_a_post_the_webhook_refuses_is_tried_again_next_tick(receiver, lake, ins
         instance,
     )
     assert [r["kind"] for r in received] == ["freshness"]
+
+
+def test_config_alerts_toml_sets_the_fields_of_every_deployment(tmp_path) -> None:
+    (tmp_path / "alerts.toml").write_text(
+        '[alerts]\nbody_format = "slack"\nui_base_url = "https://dagster.example"\npublish_grace_minutes = 15\n'
+    )
+    configured = alerts_resource(webhook_url=dg.EnvVar("PROJECTIONS_ALERT_WEBHOOK_URL"), config_dir=tmp_path)
+    assert (configured.body_format, configured.ui_base_url, configured.publish_grace_minutes) == (
+        "slack",
+        "https://dagster.example",
+        15,
+    )
+    assert configured.run_url("r1") == "https://dagster.example/runs/r1"
+    # The shipped file changes nothing: production keeps the defaults and its webhook from the environment.
+    shipped = production_resources()["alerts"]
+    assert (shipped.body_format, shipped.publish_grace_minutes) == ("generic", 10.0)
+
+
+@pytest.mark.parametrize(
+    ("table", "named"),
+    [
+        ('webhook_url = "https://hooks.example/secret"', "webhook_url"),
+        ("bodyformat = 'slack'", "bodyformat"),
+        ("timeout_s = -1", "timeout_s"),
+        ("body_format = 'xml'", "body_format"),
+    ],
+)
+def test_a_bad_alerts_toml_fails_naming_the_file_and_the_key(tmp_path, table: str, named: str) -> None:
+    (tmp_path / "alerts.toml").write_text(f"[alerts]\n{table}\n")
+    with pytest.raises(ValueError, match=rf"alerts\.toml \[alerts\]:(.|\n)*{named}"):
+        alerts_resource(config_dir=tmp_path)
