@@ -53,12 +53,18 @@ def sources_clock(deployment: str | None) -> Callable[[], datetime]:
     import dagster as dg
 
     from projections_assets.definitions import DEFAULT_DEPLOYMENT, DEPLOYMENT_ENV, deployment_resources
-    from projections_assets.defs.resources import SOURCES_KEY, LeagueSources
+    from projections_assets.defs.resources import SOURCES_KEY, HttpSources, LeagueSources
 
     name = deployment or os.environ.get(DEPLOYMENT_ENV) or DEFAULT_DEPLOYMENT
     sources = deployment_resources(name)[SOURCES_KEY]
     if isinstance(sources, LeagueSources):
         return sources.league_clock().now
+    if isinstance(sources, HttpSources):
+        # The probe asks only the report host: the status service needs no odds key (nor its secret).
+        keep = {
+            field: getattr(sources, field) for field in HttpSources.model_fields if field != "odds_api_key"
+        }
+        sources = HttpSources(**keep)
     with dg.build_resources({SOURCES_KEY: sources}) as built:
         resolved = getattr(built, SOURCES_KEY)
 

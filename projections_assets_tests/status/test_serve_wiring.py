@@ -10,7 +10,10 @@ import dagster as dg
 import pytest
 
 from projections_assets.cli.serve import dagster_failures, sources_clock
-from projections_assets.defs.resources import CLOCK_SPEED_ENV, CLOCK_START_ENV
+from projections_assets.defs.resources import CLOCK_SPEED_ENV, CLOCK_START_ENV, ODDS_API_KEY_ENV
+from projections_assets.league.feed import Clock, Feed, serve
+from projections_assets.league.generate import read_league_tables
+from projections_assets.league.payloads import LeaguePayloads
 from projections_assets_tests.conftest import REPO_ROOT
 
 
@@ -19,6 +22,21 @@ def test_the_embedded_deployment_reads_the_simulated_leagues_configured_clock(mo
     monkeypatch.setenv(CLOCK_SPEED_ENV, "0")
     now = sources_clock("embedded")
     assert now() == datetime(2026, 1, 11, 23, 55, tzinfo=UTC)
+
+
+def test_a_feed_deployment_reads_the_feeds_clock_over_http(league_dir, monkeypatch) -> None:
+    feed = Feed(
+        LeaguePayloads(read_league_tables(league_dir)), Clock(datetime(2026, 1, 16, 22, 40, tzinfo=UTC))
+    )
+    with serve(feed) as server:
+        monkeypatch.setenv("PROJECTIONS_FEED_URL", server.url)
+        assert sources_clock("feed_live")() == datetime(2026, 1, 16, 22, 40, tzinfo=UTC)
+
+
+def test_production_needs_no_odds_key_to_read_the_report_hosts_clock(monkeypatch) -> None:
+    # The clock probe asks only the injury report host; resolving the odds key would fail without it.
+    monkeypatch.delenv(ODDS_API_KEY_ENV, raising=False)
+    assert callable(sources_clock("production"))
 
 
 def test_an_unknown_deployment_is_refused_by_name() -> None:
