@@ -60,11 +60,8 @@ def sources_clock(deployment: str | None) -> Callable[[], datetime]:
     if isinstance(sources, LeagueSources):
         return sources.league_clock().now
     if isinstance(sources, HttpSources):
-        # The probe asks only the report host: the status service needs no odds key (nor its secret).
-        keep = {
-            field: getattr(sources, field) for field in HttpSources.model_fields if field != "odds_api_key"
-        }
-        sources = HttpSources(**keep)
+        # The status service needs no odds key (nor its secret) to read the report host's clock.
+        sources = sources.without_odds_key()
     with dg.build_resources({SOURCES_KEY: sources}) as built:
         resolved = getattr(built, SOURCES_KEY)
 

@@ -14,11 +14,12 @@ from __future__ import annotations
 import json
 import threading
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import dagster as dg
 import httpx
 import pandas as pd
-from pydantic import Field
+from pydantic import Field, ValidationError
 
 from projections_assets.contracts import gold as gold_contracts
 from projections_assets.contracts import sim as sim_contracts
@@ -31,6 +32,7 @@ from projections_assets.platform.lake import Lake
 from projections_assets.platform.pointers import read_pointer
 from projections_assets.platform.publish import slate_pointer_path
 from projections_assets.platform.reader import read_history
+from projections_assets.settings import CONFIG_DIR, alert_settings
 
 ALERT_WEBHOOK_ENV = "PROJECTIONS_ALERT_WEBHOOK_URL"
 PARTITION_TAG = "dagster/partition"
@@ -137,6 +139,26 @@ class AlertsResource(dg.ConfigurableResource):
         response = httpx.post(self.webhook_url, json=body(alert, self.body_format), timeout=self.timeout_s)
         response.raise_for_status()
         return True
+
+
+def alerts_resource(
+    webhook_url: str | dg.EnvVar | None = None, config_dir: Path = CONFIG_DIR
+) -> AlertsResource:
+    """The alerts resource with config/alerts.toml's settings. An unknown key, a bad value or a webhook
+    URL in the file (a secret: it comes from the environment) fails the load, naming the file."""
+    source = config_dir / "alerts.toml"
+    settings = alert_settings(config_dir)
+    allowed = set(AlertsResource.model_fields) - {"webhook_url"}
+    unknown = sorted(set(settings) - allowed)
+    if unknown:
+        raise ValueError(
+            f"{source} [alerts]: unknown or not allowed here: {', '.join(unknown)} (the webhook URL is a "
+            f"secret, read from ${ALERT_WEBHOOK_ENV} in production; settings: docs/alerts.md)"
+        )
+    try:
+        return AlertsResource(webhook_url=webhook_url, **settings)
+    except ValidationError as exc:
+        raise ValueError(f"{source} [alerts]: {exc}") from exc
 
 
 def _partition(tags: dict[str, str]) -> str | None:

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import dagster as dg
 import pandas as pd
-from pydantic import Field, PrivateAttr, ValidationError
+from pydantic import Field, PrivateAttr
 
-from projections_assets.defs.alerts import ALERT_WEBHOOK_ENV, AlertsResource
+from projections_assets.defs.alerts import ALERT_WEBHOOK_ENV, alerts_resource
 from projections_assets.defs.partitions import SLATE_PARTITIONS
 from projections_assets.league.feed import Clock, FaultRule, Faults
 from projections_assets.partitions import parse_key
@@ -20,13 +20,7 @@ from projections_assets.platform.lake import Lake, TableRef
 from projections_assets.platform.manifests import InputRecord
 from projections_assets.platform.partition_lock import hold_partitions
 from projections_assets.platform.reader import HistoryRead, read_history
-from projections_assets.settings import (
-    CONFIG_DIR,
-    LAKE_ROOT_ENV,
-    alert_settings,
-    default_league_dir,
-    resolve_lake_root,
-)
+from projections_assets.settings import LAKE_ROOT_ENV, default_league_dir, resolve_lake_root
 from projections_assets.sources.clients import HttpSourceClient, SourceClient, SourceHosts
 from projections_assets.sources.http import HostRateLimiter, RetryPolicy, SourceHttpClient
 from projections_assets.sources.simulated import league_client, league_feed, league_generated
@@ -391,6 +385,13 @@ class HttpSources(SourcesResource):
         ),
     )
 
+    def without_odds_key(self) -> "HttpSources":
+        """The same hosts and limits without the odds key (a secret): enough for `probe_now`, which asks
+        only the injury report host."""
+        return HttpSources(
+            **{name: getattr(self, name) for name in HttpSources.model_fields if name != "odds_api_key"}
+        )
+
     def pollers_capture(self) -> bool:
         """Whether the pollers capture the polled sources live (`polled_live`)."""
         return self.base_url is None if self.polled_live is None else self.polled_live
@@ -507,26 +508,6 @@ class OracleResource(dg.ConfigurableResource):
 
 ResourceMap = dict[str, dg.ConfigurableResource | dg.ConfigurableIOManager]
 ODDS_API_KEY_ENV = "ODDS_API_KEY"
-
-
-def alerts_resource(
-    webhook_url: str | dg.EnvVar | None = None, config_dir: Path = CONFIG_DIR
-) -> AlertsResource:
-    """The alerts resource with config/alerts.toml's settings. An unknown key, a bad value or a webhook
-    URL in the file (a secret: it comes from the environment) fails the load, naming the file."""
-    source = config_dir / "alerts.toml"
-    settings = alert_settings(config_dir)
-    allowed = set(AlertsResource.model_fields) - {"webhook_url"}
-    unknown = sorted(set(settings) - allowed)
-    if unknown:
-        raise ValueError(
-            f"{source} [alerts]: unknown or not allowed here: {', '.join(unknown)} (the webhook URL is a "
-            f"secret, read from ${ALERT_WEBHOOK_ENV} in production; settings: docs/alerts.md)"
-        )
-    try:
-        return AlertsResource(webhook_url=webhook_url, **settings)
-    except ValidationError as exc:
-        raise ValueError(f"{source} [alerts]: {exc}") from exc
 
 
 def default_resources() -> ResourceMap:

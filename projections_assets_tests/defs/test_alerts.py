@@ -26,16 +26,12 @@ from projections_assets.defs import alerts as alert_defs
 from projections_assets.defs.alerts import (
     AlertsResource,
     alert_on_run_failure,
+    alerts_resource,
     drift_alerts,
     freshness_alerts,
 )
 from projections_assets.defs.partitions import SLATE_PARTITIONS
-from projections_assets.defs.resources import (
-    LakeReader,
-    SourcesResource,
-    alerts_resource,
-    production_resources,
-)
+from projections_assets.defs.resources import LakeReader, SourcesResource, production_resources
 from projections_assets.nba.calendar import EASTERN
 from projections_assets.nba.injury_report import report_filename
 from projections_assets.parsers.schedule import SCHEDULE_COLUMNS
